@@ -1,0 +1,421 @@
+import Foundation
+
+/// Turns the drafts read from every input file into one `ServiceGraph`: resolves names to
+/// records, merges duplicates (keeping both provenances), and reports what it cannot resolve.
+///
+/// Order matters and is fixed: areas, then levels and categories (which name areas), then
+/// organisations, services (which name all of those) and last routes (which name services).
+public struct GraphAssembler {
+    private var graph: ServiceGraph
+    private var fragments = GraphFragment()
+
+    /// Starts from `base` (the stored graph, when merging into it) or an empty graph.
+    public init(base: ServiceGraph = .empty) {
+        self.graph = base
+    }
+
+    public mutating func add(_ fragment: GraphFragment) {
+        fragments.append(fragment)
+    }
+
+    /// The assembled graph and every diagnostic: the readers', the assembler's and the model rules'.
+    public func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
+        var run = Run(graph: graph)
+        run.diagnostics = fragments.diagnostics
+        for draft in fragments.areas { run.addArea(draft) }
+        run.resolveAreaParents(fragments.areas)
+        for draft in fragments.levels { run.addLevel(draft) }
+        for draft in fragments.categories { run.addCategory(draft) }
+        for draft in fragments.categories { run.resolveCategoryParent(draft) }
+        for draft in fragments.organisations { run.addOrganisation(draft) }
+        for draft in fragments.services where !draft.isSupplement { run.addService(draft) }
+        for draft in fragments.services where draft.isSupplement { run.addSupplement(draft) }
+        for draft in fragments.routes { run.addRoute(draft) }
+        run.diagnostics += GraphRules.check(run.graph)
+        return (run.graph, run.diagnostics)
+    }
+}
+
+/// Diagnostic codes the assembler emits, declared beside the code that emits them.
+extension DiagnosticCode {
+    public static let unknownArea: DiagnosticCode = "unknown-area"
+    public static let ambiguousArea: DiagnosticCode = "ambiguous-area"
+    public static let unknownLevel: DiagnosticCode = "unknown-level"
+    public static let unknownService: DiagnosticCode = "unknown-service"
+    public static let ambiguousService: DiagnosticCode = "ambiguous-service"
+    public static let unknownCategory: DiagnosticCode = "unknown-category"
+    public static let duplicateIdentifier: DiagnosticCode = "duplicate-identifier"
+    public static let conflictingValues: DiagnosticCode = "conflicting-values"
+    public static let mergedDuplicate: DiagnosticCode = "merged-duplicate"
+    public static let newReferrerRole: DiagnosticCode = "new-referrer-role"
+    public static let unmatchedSupplement: DiagnosticCode = "unmatched-supplement"
+    public static let newOrganisation: DiagnosticCode = "implied-organisation"
+}
+
+private struct Run {
+    var graph: ServiceGraph
+    var diagnostics: [Diagnostic] = []
+    /// The name each service had in the row that first defined it, for duplicate detection.
+    var serviceNameKeys: [ServiceID: String] = [:]
+
+    init(graph: ServiceGraph) {
+        self.graph = graph
+        for service in graph.services.values { serviceNameKeys[service.id] = Slug.make(service.name) }
+    }
+
+    mutating func report(_ d: Diagnostic) { diagnostics.append(d) }
+
+    // MARK: Areas
+
+    mutating func addArea(_ draft: AreaDraft) {
+        let code = AreaCode(Slug.make(draft.code ?? draft.name))
+        let area = Area(code: code, name: draft.name, kind: draft.kind, parent: nil, sources: draft.sources)
+        if var existing = graph.areas[code] {
+            if existing.name != area.name || existing.kind != area.kind {
+                report(.error(.duplicateIdentifier,
+                    "area code '\(code)' is already used by '\(existing.name)' (\(existing.kind.label))",
+                    at: draft.sources.locations.first))
+                return
+            }
+            existing.sources = existing.sources.merged(with: draft.sources)
+            graph.areas[code] = existing
+        } else {
+            graph.areas[code] = area
+        }
+    }
+
+    mutating func resolveAreaParents(_ drafts: [AreaDraft]) {
+        for draft in drafts {
+            guard let parentRef = draft.parent else { continue }
+            let code = AreaCode(Slug.make(draft.code ?? draft.name))
+            if let parent = resolveArea(parentRef) {
+                graph.areas[code]?.parent = parent
+            }
+        }
+    }
+
+    /// Finds an area by code or by name, forgiving the words people add or drop
+    /// ("NHS", "Council", "City of", "London Borough of", "HSCP").
+    mutating func resolveArea(_ ref: TextReference, reportFailure: Bool = true) -> AreaCode? {
+        let key = Slug.make(ref.text)
+        if graph.areas[AreaCode(key)] != nil { return AreaCode(key) }
+        let exact = graph.areas.values.filter { Slug.make($0.name) == key }
+        if exact.count == 1 { return exact[0].code }
+        let loose = Self.looseKey(key)
+        let matches = graph.areas.values.filter {
+            Self.looseKey(Slug.make($0.name)) == loose || Self.looseKey($0.code.rawValue) == loose
+        }.sorted { $0.kind < $1.kind }
+        if matches.count == 1 { return matches[0].code }
+        if matches.count > 1 {
+            // "Glasgow" names both Glasgow City (council) and NHS GG&C? Prefer the smaller area only
+            // when exactly one candidate is a council; otherwise it is ambiguous.
+            let councils = matches.filter { $0.kind == .council }
+            if councils.count == 1 { return councils[0].code }
+            if reportFailure {
+                report(.error(.ambiguousArea,
+                    "area '\(ref.text)' could mean \(matches.map { "'\($0.name)'" }.joined(separator: " or "))",
+                    at: ref.location))
+            }
+            return nil
+        }
+        if reportFailure {
+            report(.error(.unknownArea, "unknown area '\(ref.text)'", at: ref.location))
+        }
+        return nil
+    }
+
+    static func looseKey(_ slug: String) -> String {
+        var parts = slug.split(separator: "-").map(String.init)
+        let noise: Set<String> = ["nhs", "council", "city", "of", "the", "london", "borough", "hscp", "health", "board", "and", "social", "care", "partnership", "metropolitan", "royal"]
+        parts.removeAll { noise.contains($0) }
+        return parts.joined(separator: "-")
+    }
+
+    // MARK: Levels and categories
+
+    mutating func addLevel(_ draft: LevelDraft) {
+        guard let area = resolveArea(draft.area) else { return }
+        let id = LevelID(Slug.make(draft.id ?? "\(area.rawValue) \(draft.name)"))
+        let order = draft.order ?? (graph.levels.values.filter { $0.area == area }.map(\.order).max() ?? 0) + 1
+        let level = LevelOfNeed(id: id, area: area, name: draft.name, order: order, ring: draft.ring,
+                                description: draft.description, sources: draft.sources)
+        if let existing = graph.levels[id] {
+            if existing.area != level.area || existing.ring != level.ring || existing.name != level.name {
+                report(.error(.duplicateIdentifier, "level id '\(id)' is already used by '\(existing.name)'",
+                              at: draft.sources.locations.first))
+                return
+            }
+            graph.levels[id]?.sources = existing.sources.merged(with: draft.sources)
+        } else {
+            graph.levels[id] = level
+        }
+    }
+
+    mutating func addCategory(_ draft: CategoryDraft) {
+        let id = CategoryID(Slug.make(draft.id ?? draft.name))
+        if var existing = graph.categories[id] {
+            existing.synonyms = Array(Set(existing.synonyms + draft.synonyms)).sorted()
+            graph.categories[id] = existing
+        } else {
+            graph.categories[id] = NeedCategory(id: id, name: draft.name, parent: nil, synonyms: draft.synonyms)
+        }
+    }
+
+    mutating func resolveCategoryParent(_ draft: CategoryDraft) {
+        guard let parentRef = draft.parent else { return }
+        let id = CategoryID(Slug.make(draft.id ?? draft.name))
+        if let parent = resolveCategory(parentRef, createIfUnknown: false) {
+            graph.categories[id]?.parent = parent
+        }
+    }
+
+    mutating func resolveCategory(_ ref: TextReference, createIfUnknown: Bool = true) -> CategoryID? {
+        let key = Slug.make(ref.text)
+        guard !key.isEmpty else { return nil }
+        if graph.categories[CategoryID(key)] != nil { return CategoryID(key) }
+        let lowered = ref.text.lowercased().trimmingCharacters(in: .whitespaces)
+        if let match = graph.sortedCategories.first(where: {
+            Slug.make($0.name) == key || $0.synonyms.contains { Slug.make($0) == key || $0 == lowered }
+        }) {
+            return match.id
+        }
+        if createIfUnknown {
+            // Keep the researcher's category rather than lose it; say so once per name.
+            report(.warning(.unknownCategory,
+                "category '\(ref.text)' is not in the taxonomy; added as a new top-level category", at: ref.location))
+            let id = CategoryID(key)
+            graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmingCharacters(in: .whitespaces))
+            return id
+        }
+        report(.error(.unknownCategory, "unknown category '\(ref.text)'", at: ref.location))
+        return nil
+    }
+
+    // MARK: Organisations
+
+    mutating func addOrganisation(_ draft: OrganisationDraft) {
+        let id = OrganisationID(Slug.make(draft.id ?? draft.name))
+        let organisation = Organisation(id: id, name: draft.name, sector: draft.sector, website: draft.website,
+                                        description: draft.description, sources: draft.sources)
+        if var existing = graph.organisations[id] {
+            existing.sector = existing.sector ?? organisation.sector
+            existing.website = existing.website ?? organisation.website
+            if existing.description.isEmpty { existing.description = organisation.description }
+            existing.sources = existing.sources.merged(with: organisation.sources)
+            graph.organisations[id] = existing
+        } else {
+            graph.organisations[id] = organisation
+        }
+    }
+
+    mutating func resolveOrganisation(_ ref: TextReference, sector: Sector?) -> OrganisationID {
+        let key = Slug.make(ref.text)
+        if graph.organisations[OrganisationID(key)] != nil { return OrganisationID(key) }
+        if let match = graph.sortedOrganisations.first(where: { Slug.make($0.name) == key }) { return match.id }
+        // Researchers name the organisation in the services sheet without listing it separately.
+        let id = OrganisationID(key)
+        graph.organisations[id] = Organisation(id: id, name: ref.text.trimmingCharacters(in: .whitespaces), sector: sector,
+                                               sources: Sources(locations: ref.location.map { [$0] } ?? []))
+        return id
+    }
+
+    // MARK: Services
+
+    mutating func addService(_ draft: ServiceDraft) {
+        var service = draft.service
+        service.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        var areas: [AreaCode] = []
+        for ref in draft.areas {
+            if let code = resolveArea(ref), !areas.contains(code) { areas.append(code) }
+        }
+        service.areas = areas
+        service.id = draft.id.map { ServiceID(Slug.make($0)) } ?? ServiceID.derived(name: service.name, area: areas.first)
+        if let orgRef = draft.organisation {
+            service.organisation = resolveOrganisation(orgRef, sector: service.sector)
+        }
+        var categories: [CategoryID] = []
+        for ref in draft.categories {
+            if let id = resolveCategory(ref), !categories.contains(id) { categories.append(id) }
+        }
+        service.categories = categories
+        var levels: [LevelID] = []
+        for ref in draft.levels {
+            for id in resolveLevels(ref, areas: areas) where !levels.contains(id) { levels.append(id) }
+        }
+        service.levels = levels
+        merge(service, draft: draft)
+        addImpliedRoutes(draft, to: service.id, areas: areas)
+    }
+
+    /// A supplement (a bookmark) adds to the service of the same name, or stands alone if none.
+    mutating func addSupplement(_ draft: ServiceDraft) {
+        let key = Slug.make(draft.name)
+        var areaCodes: [AreaCode] = []
+        for ref in draft.areas {
+            if let code = resolveArea(ref, reportFailure: false) { areaCodes.append(code) }
+        }
+        var candidates = graph.sortedServices.filter { serviceNameKeys[$0.id] == key }
+        if !areaCodes.isEmpty, candidates.count > 1 {
+            candidates = candidates.filter { graph.serves($0.areas, within: areaCodes[0]) }
+        }
+        if candidates.count == 1 {
+            var supplement = draft
+            supplement.id = candidates[0].id.rawValue
+            supplement.areas = candidates[0].areas.map { TextReference($0.rawValue) }
+            supplement.isSupplement = false
+            addService(supplement)
+        } else {
+            var standalone = draft
+            standalone.isSupplement = false
+            addService(standalone)
+        }
+    }
+
+    mutating func merge(_ service: Service, draft: ServiceDraft) {
+        guard var existing = graph.services[service.id] else {
+            graph.services[service.id] = service
+            serviceNameKeys[service.id] = Slug.make(service.name)
+            return
+        }
+        let location = draft.nameLocation
+        if draft.id != nil, serviceNameKeys[service.id] != Slug.make(service.name) {
+            report(.error(.duplicateIdentifier,
+                "service id '\(service.id)' is already used by '\(existing.name)' (\(existing.sources.locations.first.map(\.description) ?? "earlier"))",
+                at: location))
+            return
+        }
+        report(.note(.mergedDuplicate,
+            "'\(service.name)' is the same service as \(existing.sources.locations.first.map { "the one at \($0)" } ?? "an earlier record"); merged",
+            at: location))
+        func pick<T: Equatable>(_ field: String, _ old: T?, _ new: T?) -> T? {
+            guard let old else { return new }
+            if let new, new != old {
+                report(.warning(.conflictingValues,
+                    "\(field) of '\(existing.name)' differs between sources: keeping \(old), ignoring \(new)",
+                    at: service.sources.fields[field] ?? location))
+            }
+            return old
+        }
+        existing.organisation = pick("organisation", existing.organisation, service.organisation)
+        existing.ages = pick("ages", existing.ages, service.ages)
+        existing.cost = pick("cost", existing.cost, service.cost)
+        existing.contact.phone = pick("phone", existing.contact.phone, service.contact.phone)
+        existing.contact.email = pick("email", existing.contact.email, service.contact.email)
+        existing.contact.website = pick("website", existing.contact.website, service.contact.website)
+        existing.contact.address = pick("address", existing.contact.address, service.contact.address)
+        existing.contact.postcode = pick("postcode", existing.contact.postcode, service.contact.postcode)
+        existing.lastVerified = pick("last verified", existing.lastVerified, service.lastVerified)
+        existing.sector = pick("sector", existing.sector, service.sector)
+        existing.costNote = existing.costNote ?? service.costNote
+        existing.howToRefer = existing.howToRefer ?? service.howToRefer
+        if existing.description.isEmpty { existing.description = service.description }
+        func union<T: Equatable>(_ a: [T], _ b: [T]) -> [T] { a + b.filter { !a.contains($0) } }
+        existing.areas = union(existing.areas, service.areas)
+        existing.categories = union(existing.categories, service.categories)
+        existing.levels = union(existing.levels, service.levels)
+        existing.eligibility = union(existing.eligibility, service.eligibility)
+        existing.languages = union(existing.languages, service.languages)
+        existing.delivery = union(existing.delivery, service.delivery)
+        existing.confidentialAddress = existing.confidentialAddress || service.confidentialAddress
+        existing.attributes.merge(service.attributes) { old, _ in old }
+        existing.sources = existing.sources.merged(with: service.sources)
+        graph.services[service.id] = existing
+    }
+
+    mutating func addImpliedRoutes(_ draft: ServiceDraft, to id: ServiceID, areas: [AreaCode]) {
+        let sources = Sources(locations: draft.service.sources.locations, citations: draft.service.sources.citations)
+        if draft.selfReferral == true {
+            graph.insert(ReferralRoute(from: .role(.self), to: id, mode: .selfReferral,
+                                       sources: Sources(locations: draft.selfReferralLocation.map { [$0] } ?? sources.locations,
+                                                        citations: sources.citations)))
+        }
+        for ref in draft.referredBy {
+            guard let from = resolveReferrer(ref, area: areas.first) else { continue }
+            let mode: ReferralMode = from == .role(.self) ? .selfReferral : .professional
+            graph.insert(ReferralRoute(from: from, to: id, mode: mode,
+                                       sources: Sources(locations: ref.location.map { [$0] } ?? [], citations: sources.citations)))
+        }
+    }
+
+    /// Matches "2", "Tier 2", "Level 2", "Levels 1-3", "Tiers 1–3", a level's name or id, or a ring
+    /// of the continuum, against the frameworks in force in the service's areas.
+    mutating func resolveLevels(_ ref: TextReference, areas: [AreaCode]) -> [LevelID] {
+        var framework: [LevelOfNeed] = []
+        for area in areas {
+            for level in graph.framework(for: area) where !framework.contains(level) { framework.append(level) }
+            // A board-wide service may name the levels of a council framework below it.
+            for code in graph.areaAndDescendants(of: area) where code != area {
+                for level in graph.levels.values where level.area == code && !framework.contains(level) {
+                    framework.append(level)
+                }
+            }
+        }
+        let text = ref.text.trimmingCharacters(in: .whitespaces)
+        let key = Slug.make(text)
+        if let level = graph.levels[LevelID(key)] { return [level.id] }
+        if let level = framework.first(where: { Slug.make($0.name) == key }) { return [level.id] }
+        // Numbers and ranges: strip words like "tier", "level", "levels".
+        let numeric = key.split(separator: "-").filter { !["tier", "tiers", "level", "levels", "to", "and"].contains($0) }
+        let numbers = numeric.compactMap { Int($0) }
+        if !numbers.isEmpty, numbers.count == numeric.count, numbers.count <= 2 {
+            let range = numbers.count == 2 ? min(numbers[0], numbers[1])...max(numbers[0], numbers[1]) : numbers[0]...numbers[0]
+            let found = framework.filter { range.contains($0.order) }.sorted { $0.order < $1.order }
+            if !found.isEmpty, Set(found.map(\.order)).count == range.count { return found.map(\.id) }
+        }
+        if let ring = ContinuumRing(parsing: text) {
+            let found = framework.filter { $0.ring == ring }
+            if !found.isEmpty { return found.map(\.id) }
+        }
+        let known = framework.isEmpty ? "no framework is defined for this service's area"
+            : "known levels: " + framework.sorted { $0.order < $1.order }.map(\.name).joined(separator: ", ")
+        report(.error(.unknownLevel, "unknown level of need '\(text)' (\(known))", at: ref.location))
+        return []
+    }
+
+    // MARK: Routes
+
+    mutating func resolveReferrer(_ ref: TextReference, area: AreaCode?) -> Referrer? {
+        if let role = ReferrerRole.recognise(ref.text) { return .role(role) }
+        if let service = resolveService(ref, area: area, reportFailure: false) { return .service(service) }
+        let slug = Slug.make(ref.text)
+        guard !slug.isEmpty else { return nil }
+        report(.note(.newReferrerRole, "'\(ref.text)' is neither a known referrer role nor a service; kept as a new role", at: ref.location))
+        return .role(ReferrerRole(slug))
+    }
+
+    mutating func resolveService(_ ref: TextReference, area: AreaCode?, reportFailure: Bool = true) -> ServiceID? {
+        let key = Slug.make(ref.text)
+        if graph.services[ServiceID(key)] != nil { return ServiceID(key) }
+        var matches = graph.sortedServices.filter { serviceNameKeys[$0.id] == key || Slug.make($0.name) == key }
+        if matches.count > 1, let area {
+            matches = matches.filter { graph.serves($0.areas, within: area) }
+        }
+        if matches.count == 1 { return matches[0].id }
+        guard reportFailure else { return nil }
+        if matches.count > 1 {
+            report(.error(.ambiguousService,
+                "'\(ref.text)' names \(matches.count) services (\(matches.map(\.id.rawValue).joined(separator: ", "))); give an area or the service id",
+                at: ref.location))
+        } else {
+            report(.error(.unknownService, "referral route to unknown service '\(ref.text)'", at: ref.location))
+        }
+        return nil
+    }
+
+    mutating func addRoute(_ draft: RouteDraft) {
+        let area = draft.area.flatMap { resolveArea($0) }
+        guard let to = resolveService(draft.to, area: area) else { return }
+        guard let from = resolveReferrer(draft.from, area: area ?? graph.services[to]?.areas.first) else { return }
+        let route = ReferralRoute(from: from, to: to, mode: draft.mode, kind: draft.kind,
+                                  conditions: draft.conditions, notes: draft.notes, sources: draft.sources)
+        if let existing = graph.routes[route.id] {
+            var merged = existing
+            merged.sources = existing.sources.merged(with: route.sources)
+            merged.conditions = existing.conditions ?? route.conditions
+            merged.notes = existing.notes ?? route.notes
+            graph.routes[route.id] = merged
+        } else {
+            graph.routes[route.id] = route
+        }
+    }
+}

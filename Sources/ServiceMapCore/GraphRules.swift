@@ -1,0 +1,138 @@
+import Foundation
+
+/// The model's own rules, run over a whole graph. Each rule's code is declared beside it.
+public enum GraphRules {
+    public static func check(_ graph: ServiceGraph) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        checkAreas(graph, into: &found)
+        checkLevels(graph, into: &found)
+        checkServices(graph, into: &found)
+        checkRoutes(graph, into: &found)
+        return found
+    }
+
+    static func checkAreas(_ graph: ServiceGraph, into found: inout [Diagnostic]) {
+        for area in graph.sortedAreas {
+            let location = area.sources.locations.first
+            if let parent = area.parent {
+                if graph.areas[parent] == nil {
+                    found.append(.error(.unknownArea, "area '\(area.name)' names unknown parent '\(parent)'", at: location))
+                } else if graph.ancestors(of: area.code).contains(area.code) || parent == area.code {
+                    found.append(.error(.areaCycle, "area '\(area.name)' is its own ancestor", at: location))
+                } else if let parentArea = graph.areas[parent], parentArea.kind > area.kind {
+                    found.append(.warning(.areaKindOrder,
+                        "\(area.kind.label.lowercased()) '\(area.name)' sits under \(parentArea.kind.label.lowercased()) '\(parentArea.name)'",
+                        at: location))
+                }
+            }
+        }
+    }
+
+    static func checkLevels(_ graph: ServiceGraph, into found: inout [Diagnostic]) {
+        var orders: [AreaCode: [Int: LevelOfNeed]] = [:]
+        for level in graph.sortedLevels {
+            let location = level.sources.locations.first
+            if graph.areas[level.area] == nil {
+                found.append(.error(.unknownArea, "level '\(level.name)' belongs to unknown area '\(level.area)'", at: location))
+            }
+            if level.ring == nil {
+                found.append(.error(.levelWithoutRing,
+                    "level '\(level.name)' maps to no ring of the continuum (Universal, Early Help, Child in Need, Unidentified Child Protection, Child Protection, Pre-proceedings, Court)",
+                    at: location))
+            }
+            if let clash = orders[level.area]?[level.order] {
+                found.append(.error(.duplicateLevelOrder,
+                    "levels '\(clash.name)' and '\(level.name)' both have position \(level.order) in the framework of '\(level.area)'",
+                    at: location))
+            }
+            orders[level.area, default: [:]][level.order] = level
+        }
+        // Within a framework, a higher position must not map to a lower ring.
+        for (area, byOrder) in orders {
+            let ordered = byOrder.values.sorted { $0.order < $1.order }
+            for (a, b) in zip(ordered, ordered.dropFirst()) {
+                if let ra = a.ring, let rb = b.ring, rb < ra {
+                    found.append(.warning(.levelRingOrder,
+                        "in the framework of '\(area)', '\(b.name)' comes after '\(a.name)' but maps to a lower ring (\(rb.name) < \(ra.name))",
+                        at: b.sources.locations.first))
+                }
+            }
+        }
+    }
+
+    static func checkServices(_ graph: ServiceGraph, into found: inout [Diagnostic]) {
+        for service in graph.sortedServices {
+            let location = service.sources.locations.first
+            if let ages = service.ages, ages.isReversed {
+                found.append(.error(.reversedAgeRange,
+                    "age range \(ages.minMonths!)–\(ages.maxMonths!) months of '\(service.name)' is reversed (minimum above maximum)",
+                    at: service.sources.fields["ages"] ?? location))
+            }
+            if service.areas.isEmpty {
+                found.append(.warning(.serviceWithoutArea, "service '\(service.name)' has no area", at: location))
+            }
+            for area in service.areas where graph.areas[area] == nil {
+                found.append(.error(.unknownArea, "service '\(service.name)' names unknown area '\(area)'", at: location))
+            }
+            for id in service.levels {
+                guard let level = graph.levels[id] else {
+                    found.append(.error(.unknownLevel, "service '\(service.name)' names unknown level '\(id)'", at: location))
+                    continue
+                }
+                let applies = service.areas.contains { area in
+                    area == level.area || graph.ancestors(of: area).contains(level.area)
+                        || graph.ancestors(of: level.area).contains(area)
+                }
+                if !applies && !service.areas.isEmpty {
+                    found.append(.warning(.levelOutsideArea,
+                        "service '\(service.name)' is at level '\(level.name)' of '\(level.area)', which is not its area's framework",
+                        at: service.sources.fields["levels"] ?? location))
+                }
+            }
+            if let org = service.organisation, graph.organisations[org] == nil {
+                found.append(.error(.unknownOrganisation, "service '\(service.name)' names unknown organisation '\(org)'", at: location))
+            }
+            for category in service.categories where graph.categories[category] == nil {
+                found.append(.error(.unknownCategory, "service '\(service.name)' names unknown category '\(category)'", at: location))
+            }
+            if service.sources.isEmpty {
+                found.append(.warning(.uncitedRecord, "service '\(service.name)' cites no source", at: nil))
+            }
+        }
+    }
+
+    static func checkRoutes(_ graph: ServiceGraph, into found: inout [Diagnostic]) {
+        for route in graph.sortedRoutes {
+            let location = route.sources.locations.first
+            if graph.services[route.to] == nil {
+                found.append(.error(.unknownService, "referral route to unknown service '\(route.to)'", at: location))
+            }
+            if case .service(let from) = route.from {
+                if graph.services[from] == nil {
+                    found.append(.error(.unknownService, "referral route from unknown service '\(from)'", at: location))
+                } else if from == route.to {
+                    found.append(.warning(.selfLoop, "service '\(from)' refers to itself", at: location))
+                }
+            }
+            if route.mode == .selfReferral && route.from != .role(.self) {
+                found.append(.warning(.selfReferralFromOther,
+                    "a self-referral route must come from the family, not \(route.from)", at: location))
+            }
+        }
+    }
+}
+
+extension DiagnosticCode {
+    public static let reversedAgeRange: DiagnosticCode = "reversed-age-range"
+    public static let levelWithoutRing: DiagnosticCode = "level-without-ring"
+    public static let duplicateLevelOrder: DiagnosticCode = "duplicate-level-order"
+    public static let levelRingOrder: DiagnosticCode = "level-ring-order"
+    public static let levelOutsideArea: DiagnosticCode = "level-outside-area"
+    public static let areaCycle: DiagnosticCode = "area-cycle"
+    public static let areaKindOrder: DiagnosticCode = "area-kind-order"
+    public static let serviceWithoutArea: DiagnosticCode = "service-without-area"
+    public static let unknownOrganisation: DiagnosticCode = "unknown-organisation"
+    public static let uncitedRecord: DiagnosticCode = "uncited-record"
+    public static let selfLoop: DiagnosticCode = "route-to-itself"
+    public static let selfReferralFromOther: DiagnosticCode = "self-referral-from-professional"
+}

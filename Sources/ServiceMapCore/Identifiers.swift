@@ -1,0 +1,86 @@
+import Foundation
+
+/// Small value types for identifiers, so a service id is never confused with an area code.
+public protocol StringIdentifier: Hashable, Comparable, Codable, Sendable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    var rawValue: String { get }
+    init(_ rawValue: String)
+}
+
+extension StringIdentifier {
+    public init(stringLiteral value: String) { self.init(value) }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public init(from decoder: Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// Identifies a service; stable across imports (explicit `id` column, or derived from name and area).
+public struct ServiceID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// The id a service gets when its source gives none: its name, qualified by the area it serves,
+    /// so the same name in two areas (Bookbug in every board) stays two services.
+    public static func derived(name: String, area: AreaCode?) -> ServiceID {
+        guard let area else { return ServiceID(Slug.make(name)) }
+        return ServiceID(Slug.make(name) + "--" + area.rawValue)
+    }
+}
+
+/// A stable area code such as `glasgow-city` or `nhs-greater-glasgow-and-clyde`.
+public struct AreaCode: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+public struct OrganisationID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Identifies a level of need within a framework, e.g. `bromley-level-2`.
+public struct LevelID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Identifies a category of need in the taxonomy, e.g. `parental-mental-health`.
+public struct CategoryID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Makes URL- and file-safe identifiers from names: lowercase ASCII letters, digits and single dashes.
+public enum Slug {
+    public static func make(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingDash = false
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        for scalar in folded.unicodeScalars {
+            let v = scalar.value
+            let isAlnum = (v >= 97 && v <= 122) || (v >= 48 && v <= 57)
+            let isUpper = v >= 65 && v <= 90
+            if isAlnum || isUpper {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.unicodeScalars.append(isUpper ? Unicode.Scalar(v + 32)! : scalar)
+            } else if scalar == "&" {
+                if !out.isEmpty { out.append("-and") }
+                pendingDash = true
+            } else if scalar == "'" || scalar == "’" {
+                continue  // "Children's" → "childrens", not "children-s"
+            } else {
+                pendingDash = true
+            }
+        }
+        return out
+    }
+}

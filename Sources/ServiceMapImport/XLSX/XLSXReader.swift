@@ -1,0 +1,12 @@
+import Foundation
+import ServiceMapCore
+
+/// Reads .xlsx workbooks. (Being written: see issue 3.)
+public struct XLSXReader: TableReader {
+    public init(path: String, limits: ReaderLimits) throws {
+        throw ImportFailure(.wrongFileType, "xlsx reading is not available in this build yet", at: SourceLocation(file: path))
+    }
+    public var usesCellLocations: Bool { true }
+    public func sheets() throws -> [SheetInfo] { [] }
+    public func forEachRow(in sheet: SheetInfo, diagnostics: inout [Diagnostic], _ body: (Row) throws -> Void) throws {}
+}
