@@ -169,7 +169,7 @@ private struct Run {
         }
     }
 
-    mutating func resolveCategory(_ ref: TextReference, createIfUnknown: Bool = true) -> CategoryID? {
+    mutating func resolveCategory(_ ref: TextReference, createIfUnknown: Bool = true, reportFailure: Bool = true) -> CategoryID? {
         let key = Slug.make(ref.text)
         guard !key.isEmpty else { return nil }
         if graph.categories[CategoryID(key)] != nil { return CategoryID(key) }
@@ -187,7 +187,7 @@ private struct Run {
             graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmingCharacters(in: .whitespaces))
             return id
         }
-        report(.error(.unknownCategory, "unknown category '\(ref.text)'", at: ref.location))
+        if reportFailure { report(.error(.unknownCategory, "unknown category '\(ref.text)'", at: ref.location)) }
         return nil
     }
 
@@ -228,8 +228,19 @@ private struct Run {
         for ref in draft.areas {
             if let code = resolveArea(ref), !areas.contains(code) { areas.append(code) }
         }
+        var hintCategories: [CategoryID] = []
+        for ref in draft.hints {
+            if let code = resolveArea(ref, reportFailure: false) {
+                if !areas.contains(code) { areas.append(code) }
+            } else if let id = resolveCategory(ref, createIfUnknown: false, reportFailure: false) {
+                hintCategories.append(id)
+            }
+        }
         service.areas = areas
-        service.id = draft.id.map { ServiceID(Slug.make($0)) } ?? ServiceID.derived(name: service.name, area: areas.first)
+        // An id that is already a service's (a supplement matched to it) is used as it is: derived
+        // ids hold "--", which slugging would collapse into a different id.
+        service.id = draft.id.map { graph.services[ServiceID($0)] != nil ? ServiceID($0) : ServiceID(Slug.make($0)) }
+            ?? ServiceID.derived(name: service.name, area: areas.first)
         if let orgRef = draft.organisation {
             service.organisation = resolveOrganisation(orgRef, sector: service.sector)
         }
@@ -237,6 +248,7 @@ private struct Run {
         for ref in draft.categories {
             if let id = resolveCategory(ref), !categories.contains(id) { categories.append(id) }
         }
+        for id in hintCategories where !categories.contains(id) { categories.append(id) }
         service.categories = categories
         var levels: [LevelID] = []
         for ref in draft.levels {
@@ -251,7 +263,7 @@ private struct Run {
     mutating func addSupplement(_ draft: ServiceDraft) {
         let key = Slug.make(draft.name)
         var areaCodes: [AreaCode] = []
-        for ref in draft.areas {
+        for ref in draft.areas + draft.hints {
             if let code = resolveArea(ref, reportFailure: false) { areaCodes.append(code) }
         }
         var candidates = graph.sortedServices.filter { serviceNameKeys[$0.id] == key }
@@ -262,6 +274,8 @@ private struct Run {
             var supplement = draft
             supplement.id = candidates[0].id.rawValue
             supplement.areas = candidates[0].areas.map { TextReference($0.rawValue) }
+            // The matched service keeps its own areas; a hint that names an area only chose it.
+            supplement.hints = draft.hints.filter { resolveArea($0, reportFailure: false) == nil }
             supplement.isSupplement = false
             addService(supplement)
         } else {
