@@ -29,7 +29,7 @@ public struct CSVReader: TableReader {
                                 at: SourceLocation(file: path))
         }
         if data.prefix(4096).contains(0) && !data.starts(with: [0xFF, 0xFE]) && !data.starts(with: [0xFE, 0xFF])
-            && !data.starts(with: [0x00, 0x00, 0xFE, 0xFF])
+            && !data.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16([UInt8](data.prefix(512))) == nil
         {
             throw ImportFailure(.wrongFileType, "this file holds binary data, not CSV text", at: SourceLocation(file: path))
         }
