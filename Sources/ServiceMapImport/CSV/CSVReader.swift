@@ -66,13 +66,15 @@ public struct CSVReader: TableReader {
             if let i = candidates.firstIndex(of: byte) { current[i] += 1 }
         }
         if current.contains(where: { $0 > 0 }) { for i in candidates.indices { counts[i].append(current[i]) } }
+        // The most common non-zero count per line wins, weighted by how many lines agree, so a
+        // title row above the table ("Directory; updated May") does not decide the delimiter.
         var best: (score: Int, delimiter: UInt8) = (0, 0x2C)
         for (i, perLine) in counts.enumerated() {
-            guard let first = perLine.first else { continue }
-            // Consistency first (lines agreeing with the header's count), then frequency.
-            let agreeing = perLine.filter { $0 == first && $0 > 0 }.count
-            let score = agreeing * 1000 + min(first, 999)
-            if first > 0 && score > best.score { best = (score, candidates[i]) }
+            var frequency: [Int: Int] = [:]
+            for count in perLine where count > 0 { frequency[count, default: 0] += 1 }
+            guard let mode = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            let score = mode.value * 1000 + min(mode.key, 999)
+            if score > best.score { best = (score, candidates[i]) }
         }
         return best.delimiter
     }
@@ -83,9 +85,7 @@ public struct CSVReader: TableReader {
                 "the file is not valid UTF-8; read it as Windows-1252 (save as \"CSV UTF-8\" to avoid this)",
                 at: SourceLocation(file: path)))
         }
-        var expectedFields: Int?
         var cells = 0
-        var reportedRagged = 0
         try bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(buffer: buffer, delimiter: delimiter)
             var record = 0
@@ -96,17 +96,7 @@ public struct CSVReader: TableReader {
                 if cells > limits.maxCellsPerSheet {
                     throw ImportFailure(.tooManyCells, "the file has more than \(limits.maxCellsPerSheet) cells", at: SourceLocation(file: path, row: line))
                 }
-                if let expected = expectedFields {
-                    if fields.count != expected && reportedRagged < 20 {
-                        reportedRagged += 1
-                        diagnostics.append(.warning(.raggedRow,
-                            "record has \(fields.count) fields but the first record has \(expected)",
-                            at: SourceLocation(file: path, row: line)))
-                    }
-                } else {
-                    expectedFields = fields.count
-                }
-                var row = Row(number: record, line: line, cells: [])
+                var row = Row(number: record, line: line, cells: [], fieldCount: fields.count)
                 row.cells.reserveCapacity(fields.count)
                 for (i, field) in fields.enumerated() where !field.isEmpty {
                     row.cells.append(Cell(column: i + 1, value: .text(field)))

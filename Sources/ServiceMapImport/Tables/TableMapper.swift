@@ -66,7 +66,10 @@ struct SheetMapping {
         var fields: [Int: Field]
         var attributes: [Int: String]
         var names: [Int: String]
+        var fieldCount: Int?
+        var ignored: Set<Int>
     }
+    private var raggedReported = 0
 
     init(mapper: TableMapper, file: String, sheet: SheetInfo, usesCells: Bool, singleSheet: Bool) {
         self.mapper = mapper
@@ -131,6 +134,7 @@ struct SheetMapping {
         var attributes: [Int: String] = [:]
         var names: [Int: String] = [:]
         var unknown: [String] = []
+        var ignored: Set<Int> = []
         var used: Set<Field> = []
         for cell in headerRow.cells {
             guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
@@ -143,7 +147,9 @@ struct SheetMapping {
                     fields[cell.column] = field
                     used.insert(field)
                 }
-            } else if !mapper.options.mapping.ignored.contains(ColumnMapping.normalise(text)) {
+            } else if mapper.options.mapping.ignored.contains(ColumnMapping.normalise(text)) {
+                ignored.insert(cell.column)
+            } else {
                 attributes[cell.column] = text
                 unknown.append(text)
             }
@@ -153,7 +159,8 @@ struct SheetMapping {
                 "column\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")) not recognised; kept as attributes",
                 at: location(headerRow, nil)))
         }
-        header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names)
+        header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names,
+                        fieldCount: headerRow.fieldCount, ignored: ignored)
         let rest = pending[(best.index + 1)...]
         pending = []
         for row in rest { mapRow(row) }
@@ -173,7 +180,8 @@ struct SheetMapping {
                                                      at: location(row, cell.column)))
                 continue
             }
-            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+                  !header.ignored.contains(cell.column) else { continue }
             if let field = header.fields[cell.column] {
                 fields[field, default: []].append((text, cell.column))
             } else if let name = header.attributes[cell.column] {
@@ -189,6 +197,16 @@ struct SheetMapping {
     private mutating func mapRow(_ row: Row) {
         guard let header else { return }
         if row.isBlank { return }
+        // Rows wider or narrower than the header (a stray delimiter, a missing quote) are reported;
+        // a few are enough to show the pattern.
+        if let expected = header.fieldCount, let count = row.fieldCount, count != expected {
+            raggedReported += 1
+            if raggedReported <= 20 {
+                fragment.diagnostics.append(.warning(.raggedRow,
+                    "row has \(count) fields but the header has \(expected)\(count > expected ? "; the extra values are kept as attributes" : "")",
+                    at: location(row, nil)))
+            }
+        }
         let (fields, attributes) = values(of: row, header: header)
         if fields.isEmpty && attributes.isEmpty { return }
         // Section labels ("Perinatal services", "South Glasgow") inside the table: one cell, nothing else.
