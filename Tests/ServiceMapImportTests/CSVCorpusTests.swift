@@ -62,8 +62,8 @@ struct CSVCorpusTests {
         #expect(try read("openspout__csv_with_empty_cells.csv").rows == [["csv--11", "csv--12", "csv--13"], ["csv--21", "", "csv--23"], ["csv--31", "csv--32"]])
         let ragged = try read("openspout__csv_with_different_cells_number.csv")
         #expect(ragged.rows == [["csv--11", "csv--12", "csv--13"], ["csv--21", "csv--22"], ["csv--31"]])
-        #expect(ragged.diagnostics.map(\.code) == [.raggedRow, .raggedRow])
-        #expect(ragged.diagnostics.map { $0.location?.row } == [2, 3])
+        // Short records are normal (trailing empty cells); the mapper, not the reader, reports ragged rows.
+        #expect(ragged.diagnostics.isEmpty)
         let blank = try read("openspout__csv_with_multiple_empty_lines.csv")
         #expect(blank.rows == [["csv--21", "csv--22", "csv--23"], ["csv--41", "csv--42", "csv--43"]])
         #expect(blank.lines == [2, 4])
