@@ -83,9 +83,7 @@ public struct CSVReader: TableReader {
                 "the file is not valid UTF-8; read it as Windows-1252 (save as \"CSV UTF-8\" to avoid this)",
                 at: SourceLocation(file: path)))
         }
-        var expectedFields: Int?
         var cells = 0
-        var reportedRagged = 0
         try bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(buffer: buffer, delimiter: delimiter)
             var record = 0
@@ -96,17 +94,7 @@ public struct CSVReader: TableReader {
                 if cells > limits.maxCellsPerSheet {
                     throw ImportFailure(.tooManyCells, "the file has more than \(limits.maxCellsPerSheet) cells", at: SourceLocation(file: path, row: line))
                 }
-                if let expected = expectedFields {
-                    if fields.count != expected && reportedRagged < 20 {
-                        reportedRagged += 1
-                        diagnostics.append(.warning(.raggedRow,
-                            "record has \(fields.count) fields but the first record has \(expected)",
-                            at: SourceLocation(file: path, row: line)))
-                    }
-                } else {
-                    expectedFields = fields.count
-                }
-                var row = Row(number: record, line: line, cells: [])
+                var row = Row(number: record, line: line, cells: [], fieldCount: fields.count)
                 row.cells.reserveCapacity(fields.count)
                 for (i, field) in fields.enumerated() where !field.isEmpty {
                     row.cells.append(Cell(column: i + 1, value: .text(field)))

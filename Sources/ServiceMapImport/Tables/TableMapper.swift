@@ -66,7 +66,9 @@ struct SheetMapping {
         var fields: [Int: Field]
         var attributes: [Int: String]
         var names: [Int: String]
+        var fieldCount: Int?
     }
+    private var raggedReported = 0
 
     init(mapper: TableMapper, file: String, sheet: SheetInfo, usesCells: Bool, singleSheet: Bool) {
         self.mapper = mapper
@@ -153,7 +155,8 @@ struct SheetMapping {
                 "column\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")) not recognised; kept as attributes",
                 at: location(headerRow, nil)))
         }
-        header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names)
+        header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names,
+                        fieldCount: headerRow.fieldCount)
         let rest = pending[(best.index + 1)...]
         pending = []
         for row in rest { mapRow(row) }
@@ -189,6 +192,16 @@ struct SheetMapping {
     private mutating func mapRow(_ row: Row) {
         guard let header else { return }
         if row.isBlank { return }
+        // Rows wider or narrower than the header (a stray delimiter, a missing quote) are reported;
+        // a few are enough to show the pattern.
+        if let expected = header.fieldCount, let count = row.fieldCount, count != expected {
+            raggedReported += 1
+            if raggedReported <= 20 {
+                fragment.diagnostics.append(.warning(.raggedRow,
+                    "row has \(count) fields but the header has \(expected)\(count > expected ? "; the extra values are kept as attributes" : "")",
+                    at: location(row, nil)))
+            }
+        }
         let (fields, attributes) = values(of: row, header: header)
         if fields.isEmpty && attributes.isEmpty { return }
         // Section labels ("Perinatal services", "South Glasgow") inside the table: one cell, nothing else.
