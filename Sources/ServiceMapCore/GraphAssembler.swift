@@ -375,8 +375,10 @@ private struct Run {
     // MARK: Routes
 
     mutating func resolveReferrer(_ ref: TextReference, area: AreaCode?) -> Referrer? {
-        if let role = ReferrerRole.recognise(ref.text) { return .role(role) }
+        // A service's own name wins over a role's synonym: "Health visiting" the service is not
+        // "a health visitor" the role.
         if let service = resolveService(ref, area: area, reportFailure: false) { return .service(service) }
+        if let role = ReferrerRole.recognise(ref.text) { return .role(role) }
         let slug = Slug.make(ref.text)
         guard !slug.isEmpty else { return nil }
         report(.note(.newReferrerRole, "'\(ref.text)' is neither a known referrer role nor a service; kept as a new role", at: ref.location))

@@ -67,6 +67,7 @@ struct SheetMapping {
         var attributes: [Int: String]
         var names: [Int: String]
         var fieldCount: Int?
+        var ignored: Set<Int>
     }
     private var raggedReported = 0
 
@@ -133,6 +134,7 @@ struct SheetMapping {
         var attributes: [Int: String] = [:]
         var names: [Int: String] = [:]
         var unknown: [String] = []
+        var ignored: Set<Int> = []
         var used: Set<Field> = []
         for cell in headerRow.cells {
             guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
@@ -145,7 +147,9 @@ struct SheetMapping {
                     fields[cell.column] = field
                     used.insert(field)
                 }
-            } else if !mapper.options.mapping.ignored.contains(ColumnMapping.normalise(text)) {
+            } else if mapper.options.mapping.ignored.contains(ColumnMapping.normalise(text)) {
+                ignored.insert(cell.column)
+            } else {
                 attributes[cell.column] = text
                 unknown.append(text)
             }
@@ -156,7 +160,7 @@ struct SheetMapping {
                 at: location(headerRow, nil)))
         }
         header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names,
-                        fieldCount: headerRow.fieldCount)
+                        fieldCount: headerRow.fieldCount, ignored: ignored)
         let rest = pending[(best.index + 1)...]
         pending = []
         for row in rest { mapRow(row) }
@@ -176,7 +180,8 @@ struct SheetMapping {
                                                      at: location(row, cell.column)))
                 continue
             }
-            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+                  !header.ignored.contains(cell.column) else { continue }
             if let field = header.fields[cell.column] {
                 fields[field, default: []].append((text, cell.column))
             } else if let name = header.attributes[cell.column] {
