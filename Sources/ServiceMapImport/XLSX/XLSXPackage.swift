@@ -65,8 +65,8 @@ struct XLSXWorkbook {
                 let state = try xml.attributeString("state") ?? "visible"
                 let rid = try xml.prefixedAttribute("id").map { try XMLText.decode(xml.bytes($0), trim: true, part: workbookPart) }
                 listed.append((name, state == "hidden" || state == "veryHidden", rid))
-            } else if xml.isNamed("workbookPr") {
-                let value = try xml.attributeString("date1904")?.lowercased()
+            } else if xml.isNamed("workbookPr"), let value = try xml.attributeString("date1904")?.lowercased() {
+                // Only when said: Excel for Mac can write a second workbookPr without it.
                 uses1904 = value == "1" || value == "true"
             }
         }
