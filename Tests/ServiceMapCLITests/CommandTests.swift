@@ -80,6 +80,6 @@ struct CommandTests {
 
     @Test func laterCommandsSaySoAndFail() {
         #expect(run(["gaps"]) == 3)
-        #expect(run(["export"]) == 3)
+        #expect(run(["export", "--format", "dot", "-o", "/tmp/x.dot", "--database", "/no/such.sqlite"]) == 2)
     }
 }
