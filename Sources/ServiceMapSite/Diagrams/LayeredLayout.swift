@@ -280,7 +280,10 @@ struct LayeredLayout {
         // Vertical runs per gap (gap g lies right of layer g).
         struct Run { var edge: Int; var lo: Double; var hi: Double; var hop: Int }
         var runs: [[Run]] = Array(repeating: [], count: L)
+        // Label room per gap: on the right of the tracks for labels entering the next column from
+        // the left, on the left of the tracks for labels entering this column from the right.
         var labelRoom: [Double] = Array(repeating: 0, count: L + 1)
+        var leftLabelRoom: [Double] = Array(repeating: 0, count: L + 1)
         for (e, chain) in chains.enumerated() {
             let la = itemAt[chain[0]]!.layer, lb = itemAt[chain[chain.count - 1]]!.layer
             if la == lb {
@@ -297,8 +300,11 @@ struct LayeredLayout {
                 let w = TextMetrics.width(label, size: labelSize) + 12
                 // The label sits on the run entering the target: left of the target for forward
                 // edges, right of it for backward and same-layer ones.
-                let gap = la < lb ? lb - 1 : lb
-                labelRoom[gap] = max(labelRoom[gap], w)
+                if la < lb {
+                    labelRoom[lb - 1] = max(labelRoom[lb - 1], w)
+                } else {
+                    leftLabelRoom[lb] = max(leftLabelRoom[lb], w)
+                }
             }
         }
         var track: [String: Int] = [:]  // "edge:hop" → track
@@ -323,8 +329,9 @@ struct LayeredLayout {
             layerX.append((x, layerWidth[l]))
             x += layerWidth[l]
             let tracksWidth = Double(max(trackCount[l], 1)) * trackSpacing
-            gapX.append(x + gapMargin)
-            x += gapMargin + tracksWidth + max(gapMargin, labelRoom[l] + 4)
+            let before = max(gapMargin, leftLabelRoom[l] + 4)
+            gapX.append(x + before)
+            x += before + tracksWidth + max(gapMargin, labelRoom[l] + 4)
         }
         var result = Result()
         result.layerX = layerX

@@ -62,8 +62,8 @@ public enum TileMap {
     /// Draws the tile map. `areaLink` gives each area's page (nil for no link).
     public static func diagram(_ geography: Geography, coverage: Coverage, in graph: ServiceGraph,
                                areaLink: (AreaCode) -> String? = { _ in nil }) -> Diagram {
-        let tileW = geography == .healthBoards ? 150.0 : 112.0
-        let tileH = geography == .healthBoards ? 84.0 : 70.0
+        let tileW = geography == .healthBoards ? 150.0 : 122.0
+        let tileH = geography == .healthBoards ? 66.0 : 60.0
         let gap = 6.0, margin = 20.0, top = 20.0
         let counts = geography.grid.map { services(for: $0.0, coverage: coverage, in: graph).count }
         let maxCount = counts.max() ?? 0
