@@ -20,9 +20,9 @@ public struct GraphAssembler {
 
     /// The assembled graph and every diagnostic: the readers', the assembler's and the model rules'.
     ///
-    /// Consuming: drafts are released as they become records, so a large import never holds a
+    /// Drafts are released as they become records, so a large import never holds a
     /// whole directory twice.
-    public consuming func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
+    public mutating func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
         var run = Run(graph: graph)
         graph = ServiceGraph()
         run.diagnostics = fragments.diagnostics
