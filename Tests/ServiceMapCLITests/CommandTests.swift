@@ -33,7 +33,7 @@ struct CommandTests {
         let tree = try FileTree(SeedFixture.files)
         defer { tree.remove() }
         let database = temporaryPath("cli.sqlite")
-        defer { try? FileManager.default.removeItem(atPath: database) }
+        defer { removeDatabase(database) }
         #expect(run(["import", tree.path(), "--database", database, "--quiet"]) == 0)
         let store = try ServiceStore(path: database)
         #expect(try store.loadGraph().services.count == 8)
@@ -66,7 +66,7 @@ struct CommandTests {
         let tree = try FileTree(SeedFixture.files)
         defer { tree.remove() }
         let database = temporaryPath("find.sqlite")
-        defer { try? FileManager.default.removeItem(atPath: database) }
+        defer { removeDatabase(database) }
         let store = try ServiceStore(path: database)
         _ = try ImportPipeline(paths: [tree.path()]).run(into: store)
         #expect(run(["find", "--database", database, "--area", "Bromley", "--age", "14 months", "--referrer", "health visitor",
