@@ -33,10 +33,10 @@ struct PageRenderer {
         let root = String(repeating: "../", count: depth)
         var values: [String: Any] = [
             "root": root, "title": title, "siteTitle": context.options.title, "tagline": context.options.tagline,
-            "pageKind": kind, "path": path,
+            "pageKind": kind, "path": path, "isHome": kind == "home",
         ]
         fill(&values)
-        let html = context.theme.render(template, values)
+        let html = context.theme.render(template, values.compacted)
         try context.write(html, to: path)
         context.countPage()
     }
@@ -45,7 +45,7 @@ struct PageRenderer {
 
     func serviceItem(_ service: Service) -> [String: Any] {
         var item: [String: Any] = ["name": service.name, "href": context.servicePath(service.id)]
-        item["organisation"] = service.organisation.flatMap { graph.organisations[$0]?.name }
+        item["orgName"] = service.organisation.flatMap { graph.organisations[$0]?.name }
         item["summary"] = Summary.firstSentence(service.description)
         item["ages"] = service.ages?.description
         if (context.routesInto[service.id] ?? []).contains(where: { $0.from == .role(.self) }) { item["selfReferral"] = true }
@@ -448,13 +448,19 @@ final class FirstError: @unchecked Sendable {
 
 extension Dictionary where Key == String, Value == Any {
     /// Drops empty strings, empty arrays and nils, so `{{#key}}` sections only show real facts.
+    /// Also adds `key_any: true` beside every non-empty list, so a template can wrap a list in
+    /// `{{#key_any}}<ul>…</ul>{{/key_any}}` (Mustache has no "is this list empty" of its own).
     var compacted: [String: Any] {
-        filter { _, value in
-            if let s = value as? String { return !s.isEmpty }
-            if let a = value as? [Any] { return !a.isEmpty }
-            if let d = value as? [String: Any] { return !d.isEmpty }
-            if case Optional<Any>.none = value as Any? { return false }
-            return true
+        var result: [String: Any] = [:]
+        for (key, value) in self {
+            if let s = value as? String, s.isEmpty { continue }
+            if let d = value as? [String: Any], d.isEmpty { continue }
+            if let a = value as? [Any] {
+                if a.isEmpty { continue }
+                result[key + "_any"] = true
+            }
+            result[key] = value
         }
+        return result
     }
 }
