@@ -136,3 +136,34 @@ extension DiagnosticCode {
     public static let selfLoop: DiagnosticCode = "route-to-itself"
     public static let selfReferralFromOther: DiagnosticCode = "self-referral-from-professional"
 }
+
+extension GraphRules {
+    /// The graph without the records that break a hard rule, for importing "the valid rows only":
+    /// services with reversed ages, levels without a ring, and references to records that are not
+    /// there are dropped; everything else is kept as it was.
+    public static func keepingValidRecords(_ graph: ServiceGraph) -> ServiceGraph {
+        var result = graph
+        for (code, area) in result.areas where area.parent.map({ result.areas[$0] == nil }) ?? false {
+            result.areas[code]?.parent = nil
+        }
+        result.levels = result.levels.filter { $0.value.ring != nil && result.areas[$0.value.area] != nil }
+        for (id, category) in result.categories where category.parent.map({ result.categories[$0] == nil }) ?? false {
+            result.categories[id]?.parent = nil
+        }
+        result.services = result.services.filter { !($0.value.ages?.isReversed ?? false) }
+        for (id, service) in result.services {
+            var s = service
+            s.areas = s.areas.filter { result.areas[$0] != nil }
+            s.levels = s.levels.filter { result.levels[$0] != nil }
+            s.categories = s.categories.filter { result.categories[$0] != nil }
+            if let org = s.organisation, result.organisations[org] == nil { s.organisation = nil }
+            result.services[id] = s
+        }
+        result.routes = result.routes.filter { _, route in
+            guard result.services[route.to] != nil else { return false }
+            if case .service(let from) = route.from { return result.services[from] != nil }
+            return true
+        }
+        return result
+    }
+}

@@ -126,8 +126,9 @@ public struct Importer: Sendable {
         }
         let readable = files.filter { InputFormat.forPath($0) != .mapping }
         // Files are independent until assembly: read them in parallel, keep the results in path order.
+        let reader = Importer(options: options)
         let results = ParallelMap.map(readable) { path in
-            Importer(options: options).readFile(path)
+            reader.readFile(path)
         }
         var imported: [ImportedFile] = []
         for (path, result) in zip(readable, results) {

@@ -53,11 +53,15 @@ public struct Row: Hashable, Sendable {
     /// For text formats: the 1-based line the row starts on, for `file:line:col` locations.
     public var line: Int?
     public var cells: [Cell]
+    /// For delimited text: how many fields the record had, blanks included, so rows that do not
+    /// match the header's width can be reported. Nil for spreadsheets.
+    public var fieldCount: Int?
 
-    public init(number: Int, line: Int? = nil, cells: [Cell]) {
+    public init(number: Int, line: Int? = nil, cells: [Cell], fieldCount: Int? = nil) {
         self.number = number
         self.line = line
         self.cells = cells
+        self.fieldCount = fieldCount
     }
 
     public subscript(column: Int) -> CellValue {

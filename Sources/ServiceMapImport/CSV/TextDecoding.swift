@@ -1,0 +1,72 @@
+import Foundation
+
+/// Turns a text file's bytes into UTF-8, whatever an office suite wrote: a byte-order mark
+/// decides UTF-8/16/32; without one, bytes that are not valid UTF-8 are read as Windows-1252
+/// (what Excel on Windows writes for "CSV"), and the caller is told.
+enum TextDecoding {
+    enum Encoding: String {
+        case utf8 = "UTF-8", utf16LE = "UTF-16LE", utf16BE = "UTF-16BE", utf32LE = "UTF-32LE", utf32BE = "UTF-32BE"
+        case windows1252 = "Windows-1252"
+    }
+
+    static func utf8Bytes(_ data: Data) -> (bytes: [UInt8], encoding: Encoding) {
+        let b = [UInt8](data)
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (Array(b.dropFirst(3)), .utf8) }
+        if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: false), .utf32LE) }
+        if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: true), .utf32BE) }
+        if b.starts(with: [0xFF, 0xFE]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: false), .utf16LE) }
+        if b.starts(with: [0xFE, 0xFF]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: true), .utf16BE) }
+        if isValidUTF8(b) { return (b, .utf8) }
+        return (windows1252ToUTF8(b), .windows1252)
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        // Fast path: ASCII. Otherwise let the standard library validate.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    private static func transcode(_ bytes: ArraySlice<UInt8>, width: Int, bigEndian: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        let base = bytes.startIndex
+        let count = bytes.count / width
+        if width == 2 {
+            var units: [UInt16] = []
+            units.reserveCapacity(count)
+            for i in 0..<count {
+                let a = UInt16(bytes[base + 2 * i]), b = UInt16(bytes[base + 2 * i + 1])
+                units.append(bigEndian ? (a << 8 | b) : (b << 8 | a))
+            }
+            // Unpaired surrogates become U+FFFD rather than failing the file.
+            for scalar in String(decoding: units, as: UTF16.self).utf8 { out.append(scalar) }
+        } else {
+            var text = ""
+            for i in 0..<count {
+                let p = base + 4 * i
+                let v = bigEndian
+                    ? UInt32(bytes[p]) << 24 | UInt32(bytes[p + 1]) << 16 | UInt32(bytes[p + 2]) << 8 | UInt32(bytes[p + 3])
+                    : UInt32(bytes[p + 3]) << 24 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p])
+                text.unicodeScalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+            }
+            out.append(contentsOf: text.utf8)
+        }
+        return out
+    }
+
+    /// Windows-1252's 0x80–0x9F block differs from Latin-1; the rest maps one-to-one.
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
+
+    private static func windows1252ToUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        var text = ""
+        text.unicodeScalars.reserveCapacity(bytes.count)
+        for byte in bytes {
+            let value: UInt32 = (0x80...0x9F).contains(byte) ? cp1252High[Int(byte) - 0x80] : UInt32(byte)
+            text.unicodeScalars.append(Unicode.Scalar(value)!)
+        }
+        return Array(text.utf8)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+import ServiceMapCore
+
+// One record type per table, mirroring the schema. JSON columns hold small nested values
+// (provenance, lists) that are always read with their row and never queried inside.
+
+struct AreaRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "area"
+    var code: String
+    var name: String
+    var kind: String
+    var parentCode: String?
+    var sources: String
+}
+
+struct LevelRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "levelOfNeed"
+    var id: String
+    var areaCode: String
+    var name: String
+    var position: Int
+    var ring: Int?
+    var description: String
+    var sources: String
+}
+
+struct CategoryRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "category"
+    var id: String
+    var name: String
+    var parentId: String?
+    var synonyms: String
+}
+
+struct OrganisationRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "organisation"
+    var id: String
+    var name: String
+    var sector: String?
+    var website: String?
+    var description: String
+    var sources: String
+}
+
+struct ServiceRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "service"
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let name = Column(CodingKeys.name)
+    }
+    var id: String
+    var name: String
+    var organisationId: String?
+    var description: String
+    var minAgeMonths: Int?
+    var maxAgeMonths: Int?
+    var cost: String?
+    var costNote: String?
+    var languages: String
+    var delivery: String
+    var phone: String?
+    var email: String?
+    var website: String?
+    var address: String?
+    var postcode: String?
+    var confidentialAddress: Bool
+    var status: String
+    var lastVerified: String?
+    var sector: String?
+    var howToRefer: String?
+    var attributes: String
+    var sources: String
+}
+
+struct ServiceAreaRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "serviceArea"
+    var serviceId: String
+    var areaCode: String
+    var position: Int
+}
+
+struct ServiceLevelRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "serviceLevel"
+    var serviceId: String
+    var levelId: String
+    var position: Int
+}
+
+struct ServiceCategoryRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "serviceCategory"
+    var serviceId: String
+    var categoryId: String
+    var position: Int
+}
+
+struct EligibilityRuleRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "eligibilityRule"
+    var serviceId: String
+    var position: Int
+    var effect: String
+    var condition: String
+    var note: String?
+}
+
+struct RouteRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "referralRoute"
+    var id: String
+    var fromRole: String?
+    var fromServiceId: String?
+    var toServiceId: String
+    var mode: String
+    var kind: String
+    var conditions: String?
+    var notes: String?
+    var sources: String
+}
+
+struct ImportRunRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "importRun"
+    var id: Int64?
+    var startedAt: String
+    var finishedAt: String
+    var mode: String
+    var serviceCount: Int
+    var routeCount: Int
+    var errorCount: Int
+    var warningCount: Int
+    var noteCount: Int
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct ImportRunFileRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "importRunFile"
+    var runId: Int64
+    var path: String
+    var format: String
+    var sha256: String
+    var records: Int
+}
+
+struct ImportRunDiagnosticRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "importRunDiagnostic"
+    var runId: Int64
+    var position: Int
+    var severity: String
+    var code: String
+    var location: String?
+    var message: String
+}
+
+struct RecordChangeRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "recordChange"
+    var runId: Int64
+    var entity: String
+    var entityId: String
+    var change: String
+    var name: String
+    var fields: String
+}
+
+/// Stable JSON for JSON columns: sorted keys, so the same value always stores the same text.
+enum JSONColumn {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+/// The database schema, as named migrations. Shipped migrations are never edited: add a new one.
+/// Constraints live here, in the schema, so a bug in Swift cannot store an impossible graph.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-graph") { db in
+            try db.execute(sql: """
+                CREATE TABLE area (
+                    code TEXT PRIMARY KEY NOT NULL CHECK (code <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    kind TEXT NOT NULL CHECK (kind IN ('nation', 'region', 'health-board', 'council', 'locality')),
+                    parentCode TEXT REFERENCES area(code) DEFERRABLE INITIALLY DEFERRED,
+                    sources TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX area_parent ON area(parentCode);
+
+                CREATE TABLE levelOfNeed (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    areaCode TEXT NOT NULL REFERENCES area(code) DEFERRABLE INITIALLY DEFERRED,
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    position INTEGER NOT NULL,
+                    ring INTEGER CHECK (ring BETWEEN 1 AND 7),
+                    description TEXT NOT NULL DEFAULT '',
+                    sources TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX levelOfNeed_area ON levelOfNeed(areaCode);
+
+                CREATE TABLE category (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    name TEXT NOT NULL,
+                    parentId TEXT REFERENCES category(id) DEFERRABLE INITIALLY DEFERRED,
+                    synonyms TEXT NOT NULL DEFAULT '[]'
+                );
+
+                CREATE TABLE organisation (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    sector TEXT CHECK (sector IN ('health', 'social-work', 'education-and-early-years', 'third-sector', 'justice')),
+                    website TEXT,
+                    description TEXT NOT NULL DEFAULT '',
+                    sources TEXT NOT NULL DEFAULT '{}'
+                );
+
+                CREATE TABLE service (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    organisationId TEXT REFERENCES organisation(id) DEFERRABLE INITIALLY DEFERRED,
+                    description TEXT NOT NULL DEFAULT '',
+                    minAgeMonths INTEGER,
+                    maxAgeMonths INTEGER,
+                    cost TEXT CHECK (cost IN ('free', 'low-cost', 'paid', 'varies')),
+                    costNote TEXT,
+                    languages TEXT NOT NULL DEFAULT '[]',
+                    delivery TEXT NOT NULL DEFAULT '[]',
+                    phone TEXT,
+                    email TEXT,
+                    website TEXT,
+                    address TEXT,
+                    postcode TEXT,
+                    confidentialAddress BOOLEAN NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'pilot', 'inactive', 'closed')),
+                    lastVerified TEXT CHECK (lastVerified IS NULL OR lastVerified GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                    sector TEXT CHECK (sector IN ('health', 'social-work', 'education-and-early-years', 'third-sector', 'justice')),
+                    howToRefer TEXT,
+                    attributes TEXT NOT NULL DEFAULT '{}',
+                    sources TEXT NOT NULL DEFAULT '{}',
+                    CHECK (minAgeMonths IS NULL OR maxAgeMonths IS NULL OR minAgeMonths <= maxAgeMonths)
+                );
+                CREATE INDEX service_organisation ON service(organisationId);
+
+                CREATE TABLE serviceArea (
+                    serviceId TEXT NOT NULL REFERENCES service(id) ON DELETE CASCADE,
+                    areaCode TEXT NOT NULL REFERENCES area(code),
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (serviceId, areaCode)
+                ) WITHOUT ROWID;
+                CREATE INDEX serviceArea_area ON serviceArea(areaCode);
+
+                CREATE TABLE serviceLevel (
+                    serviceId TEXT NOT NULL REFERENCES service(id) ON DELETE CASCADE,
+                    levelId TEXT NOT NULL REFERENCES levelOfNeed(id),
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (serviceId, levelId)
+                ) WITHOUT ROWID;
+                CREATE INDEX serviceLevel_level ON serviceLevel(levelId);
+
+                CREATE TABLE serviceCategory (
+                    serviceId TEXT NOT NULL REFERENCES service(id) ON DELETE CASCADE,
+                    categoryId TEXT NOT NULL REFERENCES category(id),
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (serviceId, categoryId)
+                ) WITHOUT ROWID;
+                CREATE INDEX serviceCategory_category ON serviceCategory(categoryId);
+
+                CREATE TABLE eligibilityRule (
+                    serviceId TEXT NOT NULL REFERENCES service(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    effect TEXT NOT NULL CHECK (effect IN ('requires', 'excludes')),
+                    condition TEXT NOT NULL CHECK (condition <> ''),
+                    note TEXT,
+                    PRIMARY KEY (serviceId, position)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE referralRoute (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    fromRole TEXT,
+                    fromServiceId TEXT REFERENCES service(id) ON DELETE CASCADE,
+                    toServiceId TEXT NOT NULL REFERENCES service(id) ON DELETE CASCADE,
+                    mode TEXT NOT NULL CHECK (mode IN ('self-referral', 'professional-referral', 'via-front-door', 'court-directed', 'hearing-directed', 'signposting')),
+                    kind TEXT NOT NULL CHECK (kind IN ('referral', 'step-up', 'step-down')),
+                    conditions TEXT,
+                    notes TEXT,
+                    sources TEXT NOT NULL DEFAULT '{}',
+                    CHECK ((fromRole IS NULL) <> (fromServiceId IS NULL))
+                );
+                CREATE INDEX referralRoute_to ON referralRoute(toServiceId);
+                CREATE INDEX referralRoute_fromService ON referralRoute(fromServiceId);
+                CREATE INDEX referralRoute_fromRole ON referralRoute(fromRole);
+
+                CREATE TABLE importRun (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    startedAt TEXT NOT NULL,
+                    finishedAt TEXT NOT NULL,
+                    mode TEXT NOT NULL CHECK (mode IN ('replace', 'merge')),
+                    serviceCount INTEGER NOT NULL,
+                    routeCount INTEGER NOT NULL,
+                    errorCount INTEGER NOT NULL,
+                    warningCount INTEGER NOT NULL,
+                    noteCount INTEGER NOT NULL
+                );
+
+                CREATE TABLE importRunFile (
+                    runId INTEGER NOT NULL REFERENCES importRun(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    records INTEGER NOT NULL,
+                    PRIMARY KEY (runId, path)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE importRunDiagnostic (
+                    runId INTEGER NOT NULL REFERENCES importRun(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    severity TEXT NOT NULL CHECK (severity IN ('note', 'warning', 'error')),
+                    code TEXT NOT NULL,
+                    location TEXT,
+                    message TEXT NOT NULL,
+                    PRIMARY KEY (runId, position)
+                ) WITHOUT ROWID;
+
+                -- What each run changed, so a directory's history can be listed and diffed.
+                CREATE TABLE recordChange (
+                    runId INTEGER NOT NULL REFERENCES importRun(id) ON DELETE CASCADE,
+                    entity TEXT NOT NULL CHECK (entity IN ('service', 'route', 'area', 'level', 'organisation')),
+                    entityId TEXT NOT NULL,
+                    change TEXT NOT NULL CHECK (change IN ('added', 'removed', 'changed')),
+                    name TEXT NOT NULL,
+                    fields TEXT NOT NULL DEFAULT '[]',
+                    PRIMARY KEY (runId, entity, entityId)
+                ) WITHOUT ROWID;
+
+                -- Full-text search over services, with Porter stemming ("counselling" finds "counsel").
+                CREATE VIRTUAL TABLE serviceSearch USING fts5(
+                    serviceId UNINDEXED, name, keywords, description,
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,3 @@
+import ServiceMapCLI
+
+ServiceMapCommand.main()
