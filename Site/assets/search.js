@@ -1,7 +1,7 @@
 /* servicemap search: the project's own code, no libraries, no network.
  *
  * The index is written by ServiceMapSite (SearchIndexWriter.swift) as script files that call
- * SM.put(key, data); they are loaded with <script> tags because browsers refuse fetch() from
+ * SM.put(key, data); they are loaded with <script> tags because browsers refuse to fetch from
  * file://. A query loads only the files it needs: one posting list per facet value, the
  * vocabulary of each word's two-letter prefix, the postings of matching words, and the records
  * of the services on the page of results shown.

@@ -134,7 +134,7 @@ enum SiteFixtures {
         for i in 0..<count {
             let id = ServiceID("synthetic-\(i)")
             let area = councils[i % councils.count]
-            let levels: [LevelID] = area == "bromley" ? ["bromley-level-\(1 + i % 4)"] : ["scotland-\(["universal", "additional", "intensive"][i % 3])"]
+            let levels: [LevelID] = area == "bromley" ? [LevelID("bromley-level-\(1 + i % 4)")] : [LevelID("scotland-\(["universal", "additional", "intensive"][i % 3])")]
             g.services[id] = Service(
                 id: id, name: "Synthetic service \(i) \(words[i % words.count]) \(words[(i / 7) % words.count])",
                 description: "Synthetic record \(i) for benchmarks: \(words[(i * 3) % words.count]) and \(words[(i * 5) % words.count]) for families.",
