@@ -464,6 +464,10 @@
     var summary = document.getElementById('results-summary');
     var more = document.getElementById('more');
     var heading = document.getElementById('results-heading');
+    // Show the answer right under the form that asked the question.
+    var asked = document.getElementById(alt ? 'alt-form' : 'search-form');
+    var panel = asked && asked.closest('section');
+    if (panel && panel.nextElementSibling !== section) panel.parentNode.insertBefore(section, panel.nextSibling);
     section.hidden = false;
     heading.textContent = alt ? 'Alternatives to social work' : 'Results';
     summary.textContent = 'Searching…';
