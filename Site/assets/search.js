@@ -3,7 +3,8 @@
  * The index is written by ServiceMapSite (SearchIndexWriter.swift) as script files that call
  * SM.put(key, data); they are loaded with <script> tags because browsers refuse to fetch from
  * file://. A query loads only the files it needs: one posting list per facet value, the
- * vocabulary of each word's two-letter prefix, the postings of matching words, and the records
+ * vocabulary of each word's two-letter prefix, the postings of matching words (about 32 words
+ * share a file), and the records
  * of the services on the page of results shown.
  *
  * RANKING AND FILTERS MIRROR ServiceGraph.find IN ServiceMapCore (ServiceQuery.swift). Keep the
@@ -59,6 +60,13 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     var hex = h.toString(16);
     return '00000000'.slice(hex.length) + hex;
+  }
+
+  function bucketName(key, buckets) {
+    var bytes = new TextEncoder().encode(key);
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return (h % buckets).toString(16);
   }
 
   function decode(list) {
@@ -156,7 +164,7 @@
     return Promise.all(terms.map(function (term) {
       return variants(term, meta).then(function (vs) {
         return Promise.all(vs.map(function (v) {
-          return load('t/' + fileName('t:' + v[0])).then(function (data) {
+          return load('t/' + bucketName('t:' + v[0], meta.termBuckets)).then(function (data) {
             var entry = data && data[v[0]];
             return entry ? { docs: decode(entry[0]), weights: entry[1], factor: v[1], word: v[0] } : null;
           });

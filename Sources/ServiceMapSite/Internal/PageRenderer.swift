@@ -28,15 +28,38 @@ struct PageRenderer {
         if let error = failure.error { throw error }
     }
 
+    /// Renders one page: its own template, then the layout frame around it. The frame depends
+    /// only on the kind of page and its depth, so it is rendered once and reused (SiteContext.frame).
     func page(_ template: String, path: String, title: String, kind: String, _ fill: (inout [String: Any]) -> Void) throws {
         let depth = path.split(separator: "/").count - 1
         let root = String(repeating: "../", count: depth)
         var values: [String: Any] = [
             "root": root, "title": title, "siteTitle": context.options.title, "tagline": context.options.tagline,
-            "pageKind": kind, "path": path, "isHome": kind == "home",
+            "pageKind": kind, "isHome": kind == "home",
         ]
         fill(&values)
-        let html = context.theme.render(template, values.compacted)
+        values = values.compacted
+        let content = context.theme.render(template, values)
+        let crumbs = values["breadcrumbs"] == nil ? "" : context.theme.render("breadcrumbs", values)
+        let frame = context.frame(kind: kind, root: root) {
+            var shell: [String: Any] = [
+                "root": root, "siteTitle": context.options.title, "tagline": context.options.tagline, "pageKind": kind,
+                "isHome": kind == "home", "title": Theme.titleMarker, "breadcrumbs": Theme.breadcrumbsMarker,
+                "content": Theme.contentMarker,
+            ]
+            shell = shell.compacted
+            return context.theme.render("layout", shell)
+        }
+        var html = ""
+        html.reserveCapacity(frame.count + content.utf8.count + crumbs.utf8.count + 256)
+        for part in frame {
+            switch part {
+            case .text(let text): html += text
+            case .title: html += Escape.html(title)
+            case .breadcrumbs: html += crumbs
+            case .content: html += content
+            }
+        }
         try context.write(html, to: path)
         context.countPage()
     }
@@ -51,6 +74,7 @@ struct PageRenderer {
         if (context.routesInto[service.id] ?? []).contains(where: { $0.from == .role(.self) }) { item["selfReferral"] = true }
         let rings = graph.rings(of: service)
         if let lowest = rings.first, !lowest.isStatutory { item["belowThreshold"] = true }
+        if graph.isStatutorySocialWork(service) { item["itemStatutory"] = true }
         if service.status == .closed { item["closed"] = true }
         return item.compacted
     }

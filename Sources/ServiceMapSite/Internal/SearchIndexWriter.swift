@@ -10,7 +10,7 @@ import ServiceMapCore
 ///   serve a family in Glasgow City), `g:14` (ages include 14 months), `c:perinatal`, `low:2`, `self`.
 /// - `search/v/<prefix>.js`: the vocabulary of text terms starting with a two-letter prefix, for
 ///   typo tolerance and prefix matches.
-/// - `search/t/<hash>.js`: the posting list (document, weight) of one text term.
+/// - `search/t/<bucket>.js`: the posting lists (documents, weights) of the words whose hash falls in the bucket.
 /// - `search/d/<n>.js`: the records of `documentsPerShard` services, shown in results.
 ///
 /// Documents are numbered in name order, which is `ServiceGraph.find`'s tie-break: the browser
@@ -81,6 +81,14 @@ struct SearchIndexWriter {
             return chain
         }
 
+        var termCache: [String: [String]] = [:]
+        func cachedTerms(_ kind: String, _ key: String, _ text: () -> String) -> [String] {
+            let cacheKey = kind + ":" + key
+            if let known = termCache[cacheKey] { return known }
+            let terms = TextAnalysis.terms(text())
+            termCache[cacheKey] = terms
+            return terms
+        }
         var facets: [String: [Int32]] = [:]
         var text: [String: [(Int32, Int32)]] = [:]
         let ageChoices = HomeForm.ageChoices.map(\.months)
@@ -118,22 +126,26 @@ struct SearchIndexWriter {
             for language in Set(service.languages.map(Slug.make)) where !language.isEmpty { post("lang:" + language) }
             for level in Set(service.levels) { post("lvl:" + level.rawValue) }
 
-            // Text: name counts most, then organisation and needs, then everything else.
+            // Text: name counts most, then organisation and needs, then everything else. Terms of
+            // shared names (categories, areas, organisations) are analysed once per build.
             var weights: [String: Int32] = [:]
+            func add(_ terms: [String], _ weight: Int32) {
+                for term in terms { weights[term, default: 0] += weight }
+            }
             func index(_ value: String?, _ weight: Int32) {
                 guard let value else { return }
-                for term in TextAnalysis.terms(value) { weights[term, default: 0] += weight }
+                add(TextAnalysis.terms(value), weight)
             }
             index(service.name, 6)
-            index(service.organisation.flatMap { graph.organisations[$0]?.name }, 2)
+            if let org = service.organisation { add(cachedTerms("o", org.rawValue) { graph.organisations[org]?.name ?? "" }, 2) }
             for category in service.categories {
-                index(graph.categories[category]?.name, 3)
-                for synonym in graph.categories[category]?.synonyms ?? [] { index(synonym, 1) }
+                add(cachedTerms("c", category.rawValue) { graph.categories[category]?.name ?? "" }, 3)
+                add(cachedTerms("s", category.rawValue) { (graph.categories[category]?.synonyms ?? []).joined(separator: ", ") }, 1)
             }
             index(service.description, 1)
             index(service.howToRefer, 1)
-            for area in service.areas { index(graph.areas[area]?.name, 1) }
-            for language in service.languages { index(language, 1) }
+            for area in service.areas { add(cachedTerms("a", area.rawValue) { graph.areas[area]?.name ?? "" }, 1) }
+            for language in service.languages { add(cachedTerms("l", language) { language }, 1) }
             for (term, weight) in weights { text[term, default: []].append((doc, min(weight, 30))) }
 
             // The record shown in results.
@@ -193,9 +205,12 @@ struct SearchIndexWriter {
         // Text: vocabulary per two-letter prefix, postings per term.
         var vocabulary: [String: [String]] = [:]
         var termFiles: [String: [String]] = [:]
+        // Postings of about 32 words share a file: far fewer files to create (creating files is
+        // what costs most on these disks), and a rare word's file stays small.
+        let buckets = Self.termBuckets(text.count)
         for term in text.keys {
             vocabulary[TextAnalysis.shardKey(term), default: []].append(term)
-            termFiles[Self.fileName("t:" + term), default: []].append(term)
+            termFiles[Self.bucketName("t:" + term, buckets: buckets), default: []].append(term)
         }
         let prefixes = vocabulary.keys.sorted()
         for prefix in prefixes {
@@ -226,6 +241,7 @@ struct SearchIndexWriter {
         meta.int("version", 1)
         meta.int("count", docs.count)
         meta.int("per", perShard)
+        meta.int("termBuckets", Self.termBuckets(text.count))
         meta.raw("prefixes", "[" + prefixes.map { Escape.jsonString($0) }.joined(separator: ",") + "]")
         meta.raw("areas", "[" + context.sortedAreas.map { area in
             "[" + Escape.jsonString(area.code.rawValue) + "," + Escape.jsonString(area.name) + ","
@@ -254,6 +270,19 @@ struct SearchIndexWriter {
     static func fileName(_ key: String) -> String {
         let hex = String(ShardHash.fnv1a(key), radix: 16)
         return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// How many files the text postings are spread over: a power of two, about 32 words a file.
+    static func termBuckets(_ terms: Int) -> Int {
+        var buckets = 1
+        while buckets * 32 < terms { buckets *= 2 }
+        return buckets
+    }
+
+    /// The file of a word's postings: FNV-1a of `t:word` modulo the bucket count, in hex
+    /// (search.js `bucketName`).
+    static func bucketName(_ key: String, buckets: Int) -> String {
+        String(ShardHash.fnv1a(key) % UInt32(buckets), radix: 16)
     }
 
     /// Ascending numbers as deltas; a run of k consecutive numbers after the first is written as −k.

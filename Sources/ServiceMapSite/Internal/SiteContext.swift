@@ -119,14 +119,73 @@ final class SiteContext: @unchecked Sendable {
     func categoryPath(_ id: CategoryID) -> String { "categories/\(categoryStem[id] ?? "missing").html" }
     func organisationPath(_ id: OrganisationID) -> String { "organisations/\(organisationStem[id] ?? "missing").html" }
 
+    // MARK: Frames
+
+    enum FramePart {
+        case text(String)
+        case title
+        case breadcrumbs
+        case content
+    }
+
+    private let frameLock = NSLock()
+    private var frames: [String: [FramePart]] = [:]
+
+    /// The layout around pages of one kind at one depth, split at the per-page markers.
+    func frame(kind: String, root: String, render: () -> String) -> [FramePart] {
+        let key = kind + "|" + root
+        frameLock.lock()
+        if let known = frames[key] {
+            frameLock.unlock()
+            return known
+        }
+        frameLock.unlock()
+        var parts: [FramePart] = []
+        var rest = render()[...]
+        let markers: [(String, FramePart)] = [(Theme.titleMarker, .title), (Theme.breadcrumbsMarker, .breadcrumbs), (Theme.contentMarker, .content)]
+        while !rest.isEmpty {
+            let next = markers.compactMap { marker -> (Range<Substring.Index>, FramePart)? in
+                rest.range(of: marker.0).map { ($0, marker.1) }
+            }.min { $0.0.lowerBound < $1.0.lowerBound }
+            guard let (range, part) = next else {
+                parts.append(.text(String(rest)))
+                break
+            }
+            if range.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<range.lowerBound]))) }
+            parts.append(part)
+            rest = rest[range.upperBound...]
+        }
+        frameLock.lock()
+        frames[key] = parts
+        frameLock.unlock()
+        return parts
+    }
+
     // MARK: Writing
 
     func countPage() { pageCounter.increment() }
     var pagesWritten: Int { pageCounter.value }
 
+    /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
+    /// which for a hundred thousand pages costs more than rendering them. The build publishes by
+    /// renaming the finished folder, so a crash never leaves a half-written site in place.
     func write(_ text: String, to path: String) throws {
-        let url = staging.appendingPathComponent(path)
-        try Data(text.utf8).write(to: url)
+        let full = staging.appendingPathComponent(path).path
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw SiteBuildError(step: "", message: "\(full): cannot create (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var text = text
+        try text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw SiteBuildError(step: "", message: "\(full): cannot write (\(String(cString: strerror(errno))))")
+                }
+                offset += n
+            }
+        }
     }
 }
 

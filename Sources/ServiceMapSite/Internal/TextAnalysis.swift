@@ -15,7 +15,10 @@ enum TextAnalysis {
     ]
 
     static func terms(_ text: String) -> [String] {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        // Most text is ASCII: fold it by hand; Foundation's folding is for the rest.
+        let folded = text.utf8.allSatisfy { $0 < 0x80 }
+            ? text.lowercased()
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
         var result: [String] = []
         var parts: [String] = []
         var word = ""

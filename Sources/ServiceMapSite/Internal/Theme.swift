@@ -9,7 +9,7 @@ struct Theme: Sendable {
     /// Every page template a build needs; a theme missing one fails the build by name.
     static let requiredTemplates = [
         "layout", "home", "service", "area", "level", "ring", "category", "organisation", "index-list", "a-z",
-        "sitemap", "shortlist", "not-found",
+        "sitemap", "shortlist", "not-found", "breadcrumbs", "service-list",
     ]
 
     init(folder: URL) throws {
@@ -35,6 +35,13 @@ struct Theme: Sendable {
     func render(_ template: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template) ?? ""
     }
+
+    /// Markers put in place of per-page values when a frame is rendered once for many pages.
+    /// Control characters: Mustache's escaping leaves them alone and imported text cannot hold
+    /// them in a title, since titles are escaped by `Escape.html` before they are put in.
+    static let titleMarker = "\u{1}servicemap-title\u{1}"
+    static let breadcrumbsMarker = "\u{1}servicemap-breadcrumbs\u{1}"
+    static let contentMarker = "\u{1}servicemap-content\u{1}"
 
     var assets: URL { folder.appendingPathComponent("assets") }
 }
