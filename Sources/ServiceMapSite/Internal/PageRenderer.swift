@@ -79,7 +79,13 @@ struct PageRenderer {
         return item.compacted
     }
 
-    func list(_ services: [Service]) -> [[String: Any]] { services.map(serviceItem) }
+    /// The rendered items of a list of services (for pages one folder deep), joined. Each item
+    /// was rendered once, in the "render service pages" step.
+    func list(_ services: [Service]) -> String {
+        var html = ""
+        for service in services { html += context.listItem(service.id) }
+        return html
+    }
 
     func areaLink(_ code: AreaCode) -> [String: Any] {
         ["name": graph.areas[code]?.name ?? code.rawValue, "href": graph.areas[code] == nil ? "" : context.areaPath(code)]
@@ -102,7 +108,14 @@ struct PageRenderer {
 
     func renderServices() throws {
         let services = context.servicesByName
-        try parallel(services.count) { index in try renderService(services[index]) }
+        let items = context.listItems
+        try parallel(services.count) { index in
+            let service = services[index]
+            try renderService(service)
+            var values = serviceItem(service)
+            values["root"] = "../"
+            items.set(index, context.theme.render("service-item", values))
+        }
     }
 
     func renderService(_ service: Service) throws {
@@ -257,7 +270,7 @@ struct PageRenderer {
                 if local.isEmpty { r["none"] = true }
                 return r
             }
-            a["services"] = list(context.servicesInArea[area.code] ?? [])
+            a.setList(context.servicesInArea[area.code] ?? [], renderer: self)
             a["wider"] = ancestors.map { code -> [String: Any] in
                 var link = areaLink(code)
                 link["count"] = context.servicesInArea[code]?.count ?? 0
@@ -277,7 +290,7 @@ struct PageRenderer {
                 if other.id == level.id { o["current"] = true }
                 return o
             }
-            l["services"] = list(context.servicesAtLevel[level.id] ?? [])
+            l.setList(context.servicesAtLevel[level.id] ?? [], renderer: self)
             v["level"] = l.compacted
         }
     }
@@ -308,7 +321,7 @@ struct PageRenderer {
             c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
                 ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
             }
-            c["services"] = list(context.servicesInCategory[category.id] ?? [])
+            c.setList(context.servicesInCategory[category.id] ?? [], renderer: self)
             v["category"] = c.compacted
         }
     }
@@ -321,7 +334,7 @@ struct PageRenderer {
             if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
             o["description"] = Summary.paragraphs(org.description)
             o["citations"] = org.sources.citations
-            o["services"] = list(context.servicesOfOrganisation[org.id] ?? [])
+            o.setList(context.servicesOfOrganisation[org.id] ?? [], renderer: self)
             v["organisation"] = o.compacted
         }
     }
@@ -410,7 +423,7 @@ struct PageRenderer {
                     if item["href"] as? String == "a-z/\(l).html" { item["current"] = true }
                     return item
                 }
-                v["services"] = list(groups[l] ?? [])
+                v.setList(groups[l] ?? [], renderer: self)
                 v["total"] = context.servicesByName.count
             }
         }
@@ -471,6 +484,13 @@ final class FirstError: @unchecked Sendable {
 }
 
 extension Dictionary where Key == String, Value == Any {
+    /// Puts a list of services (rendered items) under `services`, with `services_any` when non-empty.
+    mutating func setList(_ services: [Service], renderer: PageRenderer) {
+        guard !services.isEmpty else { return }
+        self["services"] = renderer.list(services)
+        self["services_any"] = true
+    }
+
     /// Drops empty strings, empty arrays and nils, so `{{#key}}` sections only show real facts.
     /// Also adds `key_any: true` beside every non-empty list, so a template can wrap a list in
     /// `{{#key_any}}<ul>…</ul>{{/key_any}}` (Mustache has no "is this list empty" of its own).

@@ -35,6 +35,9 @@ final class SiteContext: @unchecked Sendable {
     let sortedOrganisations: [Organisation]
 
     private let pageCounter = Counter()
+    /// Each service's item in lists, rendered once with the service page (SiteContext.listItem).
+    let listItems: ConcurrentSlots
+    private let positionByName: [ServiceID: Int]
 
     init(graph: ServiceGraph, options: SiteOptions, theme: Theme, staging: URL) {
         self.graph = graph
@@ -42,6 +45,8 @@ final class SiteContext: @unchecked Sendable {
         self.theme = theme
         self.staging = staging
         servicesByName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        listItems = ConcurrentSlots(count: servicesByName.count)
+        positionByName = Dictionary(uniqueKeysWithValues: servicesByName.enumerated().map { ($1.id, $0) })
         serviceStem = Self.stems(graph.services.keys.map(\.rawValue)).mapKeys(ServiceID.init)
         areaStem = Self.stems(graph.areas.keys.map(\.rawValue)).mapKeys(AreaCode.init)
         levelStem = Self.stems(graph.levels.keys.map(\.rawValue)).mapKeys(LevelID.init)
@@ -119,6 +124,10 @@ final class SiteContext: @unchecked Sendable {
     func categoryPath(_ id: CategoryID) -> String { "categories/\(categoryStem[id] ?? "missing").html" }
     func organisationPath(_ id: OrganisationID) -> String { "organisations/\(organisationStem[id] ?? "missing").html" }
 
+    func listItem(_ id: ServiceID) -> String {
+        positionByName[id].map { listItems.get($0) } ?? ""
+    }
+
     // MARK: Frames
 
     enum FramePart {
@@ -187,6 +196,15 @@ final class SiteContext: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Strings filled in by parallel workers, one slot each, read after the workers finish.
+final class ConcurrentSlots: @unchecked Sendable {
+    private var slots: [String]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: "", count: count) }
+    func set(_ index: Int, _ value: String) { lock.lock(); slots[index] = value; lock.unlock() }
+    func get(_ index: Int) -> String { lock.lock(); defer { lock.unlock() }; return slots[index] }
 }
 
 final class Counter: @unchecked Sendable {
