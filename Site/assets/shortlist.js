@@ -25,10 +25,13 @@
     else items.push({ id: item.id, name: String(item.name || '').slice(0, 300), phone: String(item.phone || '').slice(0, 60) });
     write(items);
   }
+  // The visible words say what the button will do; the spoken name also says which service.
   function label(button) {
     var on = has(button.getAttribute('data-id'));
+    var name = button.getAttribute('data-name');
     button.textContent = on ? 'Remove from shortlist' : 'Add to shortlist';
-    button.setAttribute('aria-pressed', on ? 'true' : 'false');
+    // Starts with the visible words (WCAG 2.5.3, label in name).
+    if (name) button.setAttribute('aria-label', button.textContent + ': ' + name);
   }
   function update() {
     var count = read().length;
@@ -43,6 +46,7 @@
     b.className = 'button button-secondary button-small no-print';
     b.setAttribute('data-shortlist-toggle', '');
     b.setAttribute('data-id', item.id);
+    b.setAttribute('data-name', item.name || '');
     b.addEventListener('click', function () { toggle(item); });
     label(b);
     return b;

@@ -14,7 +14,7 @@ public struct SiteOptions: Sendable {
     public init(
         title: String = "Family services directory",
         tagline: String = "Services for families, and alternatives to social work",
-        documentsPerShard: Int = 200,
+        documentsPerShard: Int = 50,
         parallelism: Int? = nil
     ) {
         self.title = title
