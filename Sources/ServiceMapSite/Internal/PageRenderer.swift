@@ -122,7 +122,8 @@ struct PageRenderer {
         let path = context.servicePath(service.id)
         try page("service", path: path, title: service.name, kind: "service") { v in
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
-            v["service"] = serviceValues(service)
+            // Top-level values: Mustache looks names up level by level, so flatter is faster.
+            v.merge(serviceValues(service)) { current, _ in current }
         }
     }
 
