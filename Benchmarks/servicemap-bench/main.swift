@@ -1,1 +1,68 @@
-print("bench")
+import Foundation
+import ServiceMapCore
+import ServiceMapImport
+import ServiceMapStore
+
+// Release-build benchmarks. Figures are wall time and peak resident memory of this process.
+//
+//   swift run -c release servicemap-bench generate --rows 100000 --out /tmp/bench
+//   swift run -c release servicemap-bench import /tmp/bench            (read, map, validate, store)
+//
+// All generated data is synthetic and says so: file names, a title row and every description.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String, default value: String) -> String {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return value }
+    return arguments[i + 1]
+}
+
+func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+}
+
+func measure<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+    let start = DispatchTime.now()
+    let result = try body()
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    print(String(format: "%@: %.2f s wall, peak %.0f MiB", label, seconds, peakMemoryMiB()))
+    return result
+}
+
+switch arguments.first {
+case "generate":
+    let rows = Int(option("--rows", default: "10000")) ?? 10000
+    let out = option("--out", default: "/tmp/servicemap-bench-\(rows)")
+    try measure("generate \(rows) synthetic rows") {
+        try SyntheticDirectory(rows: rows).write(to: out)
+    }
+case "import":
+    let path = arguments.count > 1 ? arguments[1] : "/tmp/servicemap-bench-10000"
+    let database = NSTemporaryDirectory() + "servicemap-bench-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    defer {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+    }
+    try measure("import \(path)") {
+        let result = measure("  read and map") { Importer().read([path]) }
+        var assembler = GraphAssembler()
+        assembler.add(result.fragment)
+        let (graph, diagnostics) = measure("  resolve and check") { assembler.assemble() }
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            for e in errors.prefix(5) { print(e) }
+            throw ExitError.dataErrors(errors.count)
+        }
+        let store = try ServiceStore(path: database)
+        try measure("  store") { try store.apply(graph, files: result.files.map { .init(path: $0.path, format: $0.format, sha256: $0.sha256, records: $0.records) },
+                        diagnostics: diagnostics) }
+        print("  \(graph.services.count) services, \(graph.routes.count) routes, \(diagnostics.count) diagnostics")
+    }
+default:
+    print("usage: servicemap-bench generate --rows N --out DIR | import DIR")
+}
+
+enum ExitError: Error {
+    case dataErrors(Int)
+}

@@ -12,7 +12,7 @@ public struct ServiceMapCommand: ParsableCommand {
             the site into _site/.
             """,
         subcommands: [DefaultRun.self, ImportCommand.self, CheckCommand.self, BuildCommand.self, FindCommand.self,
-                      GapsCommand.self, ExportCommand.self],
+                      GapsCommand.self, ExportCommand.self, DiffCommand.self, ReviewCommand.self, ServeCommand.self],
         defaultSubcommand: DefaultRun.self
     )
 

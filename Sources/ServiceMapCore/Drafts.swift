@@ -103,6 +103,11 @@ public struct ServiceDraft: Sendable {
     /// When true, the record only adds to a service found elsewhere (a bookmark whose title
     /// matches a spreadsheet row) and is dropped with a note if none matches.
     public var isSupplement: Bool = false
+    /// Words that may name an area or a category, from a source that cannot say which (a
+    /// bookmark's folder names and tags). Each becomes one of the service's areas if it names an
+    /// area, else one of its categories if it names a known category, else it is dropped without
+    /// a diagnostic: a folder called "Reading list" is not an error.
+    public var hints: [TextReference] = []
 
     public init(id: String?, name: String, nameLocation: SourceLocation?, service: Service) {
         self.id = id

@@ -57,10 +57,31 @@ private struct Run {
     var diagnostics: [Diagnostic] = []
     /// The name each service had in the row that first defined it, for duplicate detection.
     var serviceNameKeys: [ServiceID: String] = [:]
+    /// Indexes kept beside the graph so resolving a name is a look-up, not a scan: a 100,000-row
+    /// import resolves hundreds of thousands of names.
+    var servicesByNameKey: [String: Set<ServiceID>] = [:]
+    var organisationsByNameKey: [String: OrganisationID] = [:]
+    var categoriesByWord: [String: CategoryID] = [:]
+    /// Area names resolve the same way every time once all areas are read: remember the answers.
+    var areaAnswers: [String: AreaCode] = [:]
+    var frameworks: [[AreaCode]: [LevelOfNeed]] = [:]
 
     init(graph: ServiceGraph) {
         self.graph = graph
-        for service in graph.services.values { serviceNameKeys[service.id] = Slug.make(service.name) }
+        for service in graph.services.values { indexService(service.id, name: service.name) }
+        for org in graph.sortedOrganisations.reversed() { organisationsByNameKey[Slug.make(org.name)] = org.id }
+        for category in graph.sortedCategories.reversed() { indexCategory(category) }
+    }
+
+    mutating func indexService(_ id: ServiceID, name: String) {
+        let key = Slug.make(name)
+        if serviceNameKeys[id] == nil { serviceNameKeys[id] = key }
+        servicesByNameKey[key, default: []].insert(id)
+    }
+
+    mutating func indexCategory(_ category: NeedCategory) {
+        categoriesByWord[Slug.make(category.name)] = category.id
+        for synonym in category.synonyms { categoriesByWord[Slug.make(synonym)] = category.id }
     }
 
     mutating func report(_ d: Diagnostic) { diagnostics.append(d) }
@@ -97,20 +118,33 @@ private struct Run {
     /// Finds an area by code or by name, forgiving the words people add or drop
     /// ("NHS", "Council", "City of", "London Borough of", "HSCP").
     mutating func resolveArea(_ ref: TextReference, reportFailure: Bool = true) -> AreaCode? {
+        if let known = areaAnswers[ref.text] { return known }
         let key = Slug.make(ref.text)
-        if graph.areas[AreaCode(key)] != nil { return AreaCode(key) }
+        if graph.areas[AreaCode(key)] != nil {
+            areaAnswers[ref.text] = AreaCode(key)
+            return AreaCode(key)
+        }
         let exact = graph.areas.values.filter { Slug.make($0.name) == key }
-        if exact.count == 1 { return exact[0].code }
+        if exact.count == 1 {
+            areaAnswers[ref.text] = exact[0].code
+            return exact[0].code
+        }
         let loose = Self.looseKey(key)
         let matches = graph.areas.values.filter {
             Self.looseKey(Slug.make($0.name)) == loose || Self.looseKey($0.code.rawValue) == loose
         }.sorted { $0.kind < $1.kind }
-        if matches.count == 1 { return matches[0].code }
+        if matches.count == 1 {
+            areaAnswers[ref.text] = matches[0].code
+            return matches[0].code
+        }
         if matches.count > 1 {
             // "Glasgow" names both Glasgow City (council) and NHS GG&C? Prefer the smaller area only
             // when exactly one candidate is a council; otherwise it is ambiguous.
             let councils = matches.filter { $0.kind == .council }
-            if councils.count == 1 { return councils[0].code }
+            if councils.count == 1 {
+                areaAnswers[ref.text] = councils[0].code
+                return councils[0].code
+            }
             if reportFailure {
                 report(.error(.ambiguousArea,
                     "area '\(ref.text)' could mean \(matches.map { "'\($0.name)'" }.joined(separator: " or "))",
@@ -159,6 +193,7 @@ private struct Run {
         } else {
             graph.categories[id] = NeedCategory(id: id, name: draft.name, parent: nil, synonyms: draft.synonyms)
         }
+        indexCategory(graph.categories[id]!)
     }
 
     mutating func resolveCategoryParent(_ draft: CategoryDraft) {
@@ -169,25 +204,21 @@ private struct Run {
         }
     }
 
-    mutating func resolveCategory(_ ref: TextReference, createIfUnknown: Bool = true) -> CategoryID? {
+    mutating func resolveCategory(_ ref: TextReference, createIfUnknown: Bool = true, reportFailure: Bool = true) -> CategoryID? {
         let key = Slug.make(ref.text)
         guard !key.isEmpty else { return nil }
         if graph.categories[CategoryID(key)] != nil { return CategoryID(key) }
-        let lowered = ref.text.lowercased().trimmingCharacters(in: .whitespaces)
-        if let match = graph.sortedCategories.first(where: {
-            Slug.make($0.name) == key || $0.synonyms.contains { Slug.make($0) == key || $0 == lowered }
-        }) {
-            return match.id
-        }
+        if let match = categoriesByWord[key] { return match }
         if createIfUnknown {
             // Keep the researcher's category rather than lose it; say so once per name.
             report(.warning(.unknownCategory,
                 "category '\(ref.text)' is not in the taxonomy; added as a new top-level category", at: ref.location))
             let id = CategoryID(key)
             graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmingCharacters(in: .whitespaces))
+            indexCategory(graph.categories[id]!)
             return id
         }
-        report(.error(.unknownCategory, "unknown category '\(ref.text)'", at: ref.location))
+        if reportFailure { report(.error(.unknownCategory, "unknown category '\(ref.text)'", at: ref.location)) }
         return nil
     }
 
@@ -206,16 +237,19 @@ private struct Run {
         } else {
             graph.organisations[id] = organisation
         }
+        let key = Slug.make(draft.name)
+        if organisationsByNameKey[key] == nil { organisationsByNameKey[key] = id }
     }
 
     mutating func resolveOrganisation(_ ref: TextReference, sector: Sector?) -> OrganisationID {
         let key = Slug.make(ref.text)
         if graph.organisations[OrganisationID(key)] != nil { return OrganisationID(key) }
-        if let match = graph.sortedOrganisations.first(where: { Slug.make($0.name) == key }) { return match.id }
+        if let match = organisationsByNameKey[key] { return match }
         // Researchers name the organisation in the services sheet without listing it separately.
         let id = OrganisationID(key)
         graph.organisations[id] = Organisation(id: id, name: ref.text.trimmingCharacters(in: .whitespaces), sector: sector,
                                                sources: Sources(locations: ref.location.map { [$0] } ?? []))
+        organisationsByNameKey[key] = id
         return id
     }
 
@@ -228,8 +262,19 @@ private struct Run {
         for ref in draft.areas {
             if let code = resolveArea(ref), !areas.contains(code) { areas.append(code) }
         }
+        var hintCategories: [CategoryID] = []
+        for ref in draft.hints {
+            if let code = resolveArea(ref, reportFailure: false) {
+                if !areas.contains(code) { areas.append(code) }
+            } else if let id = resolveCategory(ref, createIfUnknown: false, reportFailure: false) {
+                hintCategories.append(id)
+            }
+        }
         service.areas = areas
-        service.id = draft.id.map { ServiceID(Slug.make($0)) } ?? ServiceID.derived(name: service.name, area: areas.first)
+        // An id that is already a service's (a supplement matched to it) is used as it is: derived
+        // ids hold "--", which slugging would collapse into a different id.
+        service.id = draft.id.map { graph.services[ServiceID($0)] != nil ? ServiceID($0) : ServiceID(Slug.make($0)) }
+            ?? ServiceID.derived(name: service.name, area: areas.first)
         if let orgRef = draft.organisation {
             service.organisation = resolveOrganisation(orgRef, sector: service.sector)
         }
@@ -237,6 +282,7 @@ private struct Run {
         for ref in draft.categories {
             if let id = resolveCategory(ref), !categories.contains(id) { categories.append(id) }
         }
+        for id in hintCategories where !categories.contains(id) { categories.append(id) }
         service.categories = categories
         var levels: [LevelID] = []
         for ref in draft.levels {
@@ -251,10 +297,10 @@ private struct Run {
     mutating func addSupplement(_ draft: ServiceDraft) {
         let key = Slug.make(draft.name)
         var areaCodes: [AreaCode] = []
-        for ref in draft.areas {
+        for ref in draft.areas + draft.hints {
             if let code = resolveArea(ref, reportFailure: false) { areaCodes.append(code) }
         }
-        var candidates = graph.sortedServices.filter { serviceNameKeys[$0.id] == key }
+        var candidates = (servicesByNameKey[key] ?? []).sorted().compactMap { graph.services[$0] }
         if !areaCodes.isEmpty, candidates.count > 1 {
             candidates = candidates.filter { graph.serves($0.areas, within: areaCodes[0]) }
         }
@@ -262,6 +308,8 @@ private struct Run {
             var supplement = draft
             supplement.id = candidates[0].id.rawValue
             supplement.areas = candidates[0].areas.map { TextReference($0.rawValue) }
+            // The matched service keeps its own areas; a hint that names an area only chose it.
+            supplement.hints = draft.hints.filter { resolveArea($0, reportFailure: false) == nil }
             supplement.isSupplement = false
             addService(supplement)
         } else {
@@ -274,7 +322,7 @@ private struct Run {
     mutating func merge(_ service: Service, draft: ServiceDraft) {
         guard var existing = graph.services[service.id] else {
             graph.services[service.id] = service
-            serviceNameKeys[service.id] = Slug.make(service.name)
+            indexService(service.id, name: service.name)
             return
         }
         let location = draft.nameLocation
@@ -320,6 +368,7 @@ private struct Run {
         existing.attributes.merge(service.attributes) { old, _ in old }
         existing.sources = existing.sources.merged(with: service.sources)
         graph.services[service.id] = existing
+        indexService(service.id, name: service.name)
     }
 
     mutating func addImpliedRoutes(_ draft: ServiceDraft, to id: ServiceID, areas: [AreaCode]) {
@@ -340,16 +389,8 @@ private struct Run {
     /// Matches "2", "Tier 2", "Level 2", "Levels 1-3", "Tiers 1–3", a level's name or id, or a ring
     /// of the continuum, against the frameworks in force in the service's areas.
     mutating func resolveLevels(_ ref: TextReference, areas: [AreaCode]) -> [LevelID] {
-        var framework: [LevelOfNeed] = []
-        for area in areas {
-            for level in graph.framework(for: area) where !framework.contains(level) { framework.append(level) }
-            // A board-wide service may name the levels of a council framework below it.
-            for code in graph.areaAndDescendants(of: area) where code != area {
-                for level in graph.levels.values where level.area == code && !framework.contains(level) {
-                    framework.append(level)
-                }
-            }
-        }
+        let framework = frameworks[areas] ?? frameworkFor(areas)
+        frameworks[areas] = framework
         let text = ref.text.trimmingCharacters(in: .whitespaces)
         let key = Slug.make(text)
         if let level = graph.levels[LevelID(key)] { return [level.id] }
@@ -372,11 +413,28 @@ private struct Run {
         return []
     }
 
+    /// The levels a service in these areas may name: each area's own framework (or its nearest
+    /// ancestor's), and, for a board-wide service, the frameworks of the councils below it.
+    func frameworkFor(_ areas: [AreaCode]) -> [LevelOfNeed] {
+        var framework: [LevelOfNeed] = []
+        for area in areas {
+            for level in graph.framework(for: area) where !framework.contains(level) { framework.append(level) }
+            for code in graph.areaAndDescendants(of: area) where code != area {
+                for level in graph.levels.values where level.area == code && !framework.contains(level) {
+                    framework.append(level)
+                }
+            }
+        }
+        return framework
+    }
+
     // MARK: Routes
 
     mutating func resolveReferrer(_ ref: TextReference, area: AreaCode?) -> Referrer? {
-        if let role = ReferrerRole.recognise(ref.text) { return .role(role) }
+        // A service's own name wins over a role's synonym: "Health visiting" the service is not
+        // "a health visitor" the role.
         if let service = resolveService(ref, area: area, reportFailure: false) { return .service(service) }
+        if let role = ReferrerRole.recognise(ref.text) { return .role(role) }
         let slug = Slug.make(ref.text)
         guard !slug.isEmpty else { return nil }
         report(.note(.newReferrerRole, "'\(ref.text)' is neither a known referrer role nor a service; kept as a new role", at: ref.location))
@@ -386,7 +444,7 @@ private struct Run {
     mutating func resolveService(_ ref: TextReference, area: AreaCode?, reportFailure: Bool = true) -> ServiceID? {
         let key = Slug.make(ref.text)
         if graph.services[ServiceID(key)] != nil { return ServiceID(key) }
-        var matches = graph.sortedServices.filter { serviceNameKeys[$0.id] == key || Slug.make($0.name) == key }
+        var matches = (servicesByNameKey[key] ?? []).sorted().compactMap { graph.services[$0] }
         if matches.count > 1, let area {
             matches = matches.filter { graph.serves($0.areas, within: area) }
         }

@@ -65,7 +65,7 @@ public enum GraphRules {
             let location = service.sources.locations.first
             if let ages = service.ages, ages.isReversed {
                 found.append(.error(.reversedAgeRange,
-                    "age range \(ages.minMonths!)–\(ages.maxMonths!) months of '\(service.name)' is reversed (minimum above maximum)",
+                    "age range of '\(service.name)' is reversed: from \(Self.words(months: ages.minMonths!)) to \(Self.words(months: ages.maxMonths!)) (minimum above maximum)",
                     at: service.sources.fields["ages"] ?? location))
             }
             if service.areas.isEmpty {
@@ -138,6 +138,13 @@ extension DiagnosticCode {
 }
 
 extension GraphRules {
+    /// "10 years", "14 months", "pregnancy": ages in diagnostics as a person wrote them.
+    static func words(months: Int) -> String {
+        if months < 0 { return "pregnancy" }
+        if months >= 24 { return "\(months / 12) years" }
+        return "\(months) months"
+    }
+
     /// The graph without the records that break a hard rule, for importing "the valid rows only":
     /// services with reversed ages, levels without a ring, and references to records that are not
     /// there are dropped; everything else is kept as it was.

@@ -63,7 +63,8 @@ public enum Slug {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingDash = false
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        // Most names are plain ASCII: only fold accents ("Café" → "cafe") when there are any.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         for scalar in folded.unicodeScalars {
             let v = scalar.value
             let isAlnum = (v >= 97 && v <= 122) || (v >= 48 && v <= 57)

@@ -38,10 +38,11 @@ public struct ReferralNetwork: Sendable {
     public func reachableWithoutSocialWork(from role: ReferrerRole, in area: AreaCode? = nil) -> [Reach] {
         var reached: [ServiceID: [ReferralRoute]] = [:]
         var queue: [ServiceID] = []
+        let scope = area.map { ServiceGraph.AreaScope(graph, $0) }
         func enter(_ route: ReferralRoute, path: [ReferralRoute]) {
             guard reached[route.to] == nil, let service = graph.services[route.to] else { return }
             guard !graph.isStatutorySocialWork(service) else { return }
-            if let area, !graph.serves(service.areas, within: area) { return }
+            if let scope, !scope.includes(service.areas) { return }
             reached[route.to] = path + [route]
             queue.append(route.to)
         }

@@ -129,7 +129,17 @@ public struct Day: Hashable, Codable, Sendable, Comparable, CustomStringConverti
         } else {
             return nil
         }
-        guard (1...12).contains(month), (1...31).contains(day), (1000...9999).contains(year) else { return nil }
+        guard (1...12).contains(month), (1000...9999).contains(year), (1...Day.daysIn(month: month, year: year)).contains(day) else {
+            return nil
+        }
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     public static func < (lhs: Day, rhs: Day) -> Bool {

@@ -79,9 +79,22 @@ public struct ServiceGraph: Hashable, Codable, Sendable {
     /// area itself, one of its ancestors (a board-wide service serves every council in the board)
     /// or one of its descendants (a Glasgow service is in "Scotland").
     public func serves(_ serviceAreas: [AreaCode], within area: AreaCode) -> Bool {
-        let up = Set([area] + ancestors(of: area))
-        let down = areaAndDescendants(of: area)
-        return serviceAreas.contains { up.contains($0) || down.contains($0) }
+        AreaScope(self, area).includes(serviceAreas)
+    }
+
+    /// An area with everything above and below it, computed once for many services.
+    public struct AreaScope: Sendable {
+        public let area: AreaCode
+        let related: Set<AreaCode>
+
+        public init(_ graph: ServiceGraph, _ area: AreaCode) {
+            self.area = area
+            related = Set([area] + graph.ancestors(of: area)).union(graph.areaAndDescendants(of: area))
+        }
+
+        public func includes(_ serviceAreas: [AreaCode]) -> Bool {
+            serviceAreas.contains { related.contains($0) }
+        }
     }
 
     // MARK: Services

@@ -50,15 +50,19 @@ extension ServiceGraph {
     public func find(_ query: ServiceQuery) -> [ServiceMatch] {
         let needSets = query.needs.map { (need: $0, ids: categoryAndDescendants(of: $0)) }
         var matches: [ServiceMatch] = []
+        var routesInto: [ServiceID: [ReferralRoute]] = [:]
+        for route in sortedRoutes { routesInto[route.to, default: []].append(route) }
+        let scope = query.area.map { AreaScope(self, $0) }
+        let ancestorsOfArea = Set(query.area.map { ancestors(of: $0) } ?? [])
         for service in sortedServices where service.status != .closed {
             var score = 0.0
             var reasons: [String] = []
             if let area = query.area {
-                guard serves(service.areas, within: area) else { continue }
+                guard scope!.includes(service.areas) else { continue }
                 if service.areas.contains(area) {
                     score += 1
                     reasons.append("serves \(areas[area]?.name ?? area.rawValue)")
-                } else if let wider = service.areas.first(where: { ancestors(of: area).contains($0) }) {
+                } else if let wider = service.areas.first(where: { ancestorsOfArea.contains($0) }) {
                     reasons.append("serves all of \(areas[wider]?.name ?? wider.rawValue), including \(areas[area]?.name ?? area.rawValue)")
                 } else {
                     reasons.append("serves part of \(areas[area]?.name ?? area.rawValue)")
@@ -89,7 +93,7 @@ extension ServiceGraph {
                     reasons.append("works at \(lowest.name.lowercased()) level, below \(below.name.lowercased())")
                 }
             }
-            let into = routes(into: service.id)
+            let into = routesInto[service.id] ?? []
             let selfRoute = into.first { $0.from == .role(.self) }
             if query.selfReferralOnly {
                 guard selfRoute != nil else { continue }

@@ -29,7 +29,7 @@ public struct CSVReader: TableReader {
                                 at: SourceLocation(file: path))
         }
         if data.prefix(4096).contains(0) && !data.starts(with: [0xFF, 0xFE]) && !data.starts(with: [0xFE, 0xFF])
-            && !data.starts(with: [0x00, 0x00, 0xFE, 0xFF])
+            && !data.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16([UInt8](data.prefix(512))) == nil
         {
             throw ImportFailure(.wrongFileType, "this file holds binary data, not CSV text", at: SourceLocation(file: path))
         }
@@ -66,13 +66,15 @@ public struct CSVReader: TableReader {
             if let i = candidates.firstIndex(of: byte) { current[i] += 1 }
         }
         if current.contains(where: { $0 > 0 }) { for i in candidates.indices { counts[i].append(current[i]) } }
+        // The most common non-zero count per line wins, weighted by how many lines agree, so a
+        // title row above the table ("Directory; updated May") does not decide the delimiter.
         var best: (score: Int, delimiter: UInt8) = (0, 0x2C)
         for (i, perLine) in counts.enumerated() {
-            guard let first = perLine.first else { continue }
-            // Consistency first (lines agreeing with the header's count), then frequency.
-            let agreeing = perLine.filter { $0 == first && $0 > 0 }.count
-            let score = agreeing * 1000 + min(first, 999)
-            if first > 0 && score > best.score { best = (score, candidates[i]) }
+            var frequency: [Int: Int] = [:]
+            for count in perLine where count > 0 { frequency[count, default: 0] += 1 }
+            guard let mode = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            let score = mode.value * 1000 + min(mode.key, 999)
+            if score > best.score { best = (score, candidates[i]) }
         }
         return best.delimiter
     }

@@ -16,8 +16,28 @@ enum TextDecoding {
         if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: true), .utf32BE) }
         if b.starts(with: [0xFF, 0xFE]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: false), .utf16LE) }
         if b.starts(with: [0xFE, 0xFF]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: true), .utf16BE) }
+        if let bomless = bomlessUTF16(b) {
+            return (transcode(b[...], width: 2, bigEndian: bomless == .utf16BE), bomless)
+        }
         if isValidUTF8(b) { return (b, .utf8) }
         return (windows1252ToUTF8(b), .windows1252)
+    }
+
+    /// UTF-16 written without a byte-order mark (some exporters do): mostly-ASCII text shows as a
+    /// NUL in every other byte. Decided from the first 512 bytes; nil when the pattern is absent.
+    static func bomlessUTF16(_ bytes: [UInt8]) -> Encoding? {
+        let sample = bytes.prefix(512)
+        guard sample.count >= 4, sample.count % 2 == 0 || bytes.count > 512 else { return nil }
+        let pairs = sample.count / 2
+        var evenZeros = 0, oddZeros = 0
+        for i in 0..<pairs {
+            if sample[sample.startIndex + 2 * i] == 0 { evenZeros += 1 }
+            if sample[sample.startIndex + 2 * i + 1] == 0 { oddZeros += 1 }
+        }
+        // At least 90% of one side NUL and none on the other: nothing else looks like that.
+        if oddZeros * 10 >= pairs * 9 && evenZeros == 0 { return .utf16LE }
+        if evenZeros * 10 >= pairs * 9 && oddZeros == 0 { return .utf16BE }
+        return nil
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

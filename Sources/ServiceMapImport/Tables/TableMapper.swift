@@ -67,6 +67,7 @@ struct SheetMapping {
         var attributes: [Int: String]
         var names: [Int: String]
         var fieldCount: Int?
+        var ignored: Set<Int>
     }
     private var raggedReported = 0
 
@@ -78,10 +79,10 @@ struct SheetMapping {
         self.singleSheet = singleSheet
     }
 
+    var place: CellPlace { CellPlace(file: file, sheet: usesCells ? sheet.name : nil) }
+
     func location(_ row: Row, _ column: Int?) -> SourceLocation {
-        usesCells
-            ? SourceLocation(file: file, sheet: sheet.name, row: row.number, column: column)
-            : SourceLocation(file: file, row: row.line ?? row.number, column: column)
+        place.location(row, column)
     }
 
     mutating func consume(_ row: Row) {
@@ -133,6 +134,7 @@ struct SheetMapping {
         var attributes: [Int: String] = [:]
         var names: [Int: String] = [:]
         var unknown: [String] = []
+        var ignored: Set<Int> = []
         var used: Set<Field> = []
         for cell in headerRow.cells {
             guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
@@ -145,7 +147,9 @@ struct SheetMapping {
                     fields[cell.column] = field
                     used.insert(field)
                 }
-            } else if !mapper.options.mapping.ignored.contains(ColumnMapping.normalise(text)) {
+            } else if mapper.options.mapping.ignored.contains(ColumnMapping.normalise(text)) {
+                ignored.insert(cell.column)
+            } else {
                 attributes[cell.column] = text
                 unknown.append(text)
             }
@@ -156,7 +160,7 @@ struct SheetMapping {
                 at: location(headerRow, nil)))
         }
         header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names,
-                        fieldCount: headerRow.fieldCount)
+                        fieldCount: headerRow.fieldCount, ignored: ignored)
         let rest = pending[(best.index + 1)...]
         pending = []
         for row in rest { mapRow(row) }
@@ -176,7 +180,8 @@ struct SheetMapping {
                                                      at: location(row, cell.column)))
                 continue
             }
-            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+                  !header.ignored.contains(cell.column) else { continue }
             if let field = header.fields[cell.column] {
                 fields[field, default: []].append((text, cell.column))
             } else if let name = header.attributes[cell.column] {
@@ -215,7 +220,8 @@ struct SheetMapping {
         if row.cells.allSatisfy({ cell in header.names[cell.column].map { ColumnMapping.normalise($0) == ColumnMapping.normalise(cell.value.text ?? "") } ?? false }) {
             return
         }
-        var context = RowContext(fields: fields, attributes: attributes, row: row, mapping: self)
+        var context = RowContext(fields: fields, attributes: attributes, row: row, place: place, headerNames: header.names,
+                                 headerFields: header.fields)
         switch header.kind {
         case .services: mapService(&context, row: row)
         case .routes: mapRoute(&context, row: row)
@@ -416,19 +422,34 @@ struct SheetMapping {
     }
 }
 
+/// Where a table's cells are: a sheet of a workbook (`file:Sheet!B4`) or lines of text (`file:12:4`).
+struct CellPlace {
+    var file: String
+    var sheet: String?
+
+    func location(_ row: Row, _ column: Int?) -> SourceLocation {
+        sheet != nil
+            ? SourceLocation(file: file, sheet: sheet, row: row.number, column: column)
+            : SourceLocation(file: file, row: row.line ?? row.number, column: column)
+    }
+}
+
 /// One row's values by field, with helpers that parse them and report at the right cell.
+/// It holds copies of small values only: holding the sheet's mapping state would share its
+/// growing arrays and make every append copy them.
 struct RowContext {
     let fields: [Field: [(String, Int)]]
     let attributes: [String: String]
     let row: Row
-    let mapping: SheetMapping
+    let mapping: RowMappingView
     var diagnostics: [Diagnostic] = []
 
-    init(fields: [Field: [(String, Int)]], attributes: [String: String], row: Row, mapping: SheetMapping) {
+    init(fields: [Field: [(String, Int)]], attributes: [String: String], row: Row, place: CellPlace, headerNames: [Int: String],
+         headerFields: [Int: Field]) {
         self.fields = fields
         self.attributes = attributes
         self.row = row
-        self.mapping = mapping
+        self.mapping = RowMappingView(place: place, names: headerNames, fields: headerFields)
     }
 
     func location(of field: Field) -> SourceLocation? {
@@ -528,10 +549,16 @@ struct RowContext {
     }
 }
 
-extension SheetMapping {
+/// What a row needs to know of its table: where it is and what the header said.
+struct RowMappingView {
+    let place: CellPlace
+    let names: [Int: String]
+    let fields: [Int: Field]
+
+    func location(_ row: Row, _ column: Int?) -> SourceLocation { place.location(row, column) }
+
     func headerName(for field: Field, row: Row) -> String? {
-        guard let header else { return nil }
-        return header.fields.first { $0.value == field }.flatMap { header.names[$0.key] }
+        fields.first { $0.value == field }.flatMap { names[$0.key] }
     }
 }
 

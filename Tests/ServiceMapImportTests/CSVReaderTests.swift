@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ServiceMapCore
+@testable import ServiceMapImport
+
+private typealias SourceLocation = ServiceMapCore.SourceLocation
+
+private func rows(_ data: Data, path: String = "t.csv") throws -> ([Row], [Diagnostic]) {
+    let reader = try CSVReader(path: path, data: data)
+    var rows: [Row] = []
+    var diagnostics: [Diagnostic] = []
+    try reader.forEachRow(in: reader.sheets()[0], diagnostics: &diagnostics) { rows.append($0) }
+    return (rows, diagnostics)
+}
+
+private func texts(_ row: Row) -> [String] { row.cells.map { $0.value.text ?? "" } }
+
+@Suite("CSV reading")
+struct CSVReaderTests {
+    @Test func quotedNewlinesAndDoubledQuotes() throws {
+        let (r, _) = try rows(Data("name,notes\r\n\"A, Ltd\",\"line one\nline \"\"two\"\"\"\r\nB,plain\n".utf8))
+        #expect(r.count == 3)
+        #expect(texts(r[1]) == ["A, Ltd", "line one\nline \"two\""])
+        #expect(r[2].line == 4)  // the quoted newline moved B down a line
+    }
+
+    @Test(arguments: [("a;b;c\n1;2;3\n", UInt8(0x3B)), ("a\tb\n1\t2\n", 0x09), ("a|b\n1|2\n", 0x7C), ("a,b\n1,2\n", 0x2C)])
+    func delimiterIsSniffed(text: String, delimiter: UInt8) throws {
+        #expect(try CSVReader(path: "x.csv", data: Data(text.utf8)).delimiter == delimiter)
+    }
+
+    @Test func byteOrderMarksAndUTF16() throws {
+        var utf16 = Data([0xFF, 0xFE])
+        utf16.append("Name\nCafé\n".data(using: .utf16LittleEndian)!)
+        #expect(texts(try rows(utf16).0[1]) == ["Café"])
+        let bom = Data([0xEF, 0xBB, 0xBF] + Array("Name\nCafé\n".utf8))
+        #expect(texts(try rows(bom).0[0]) == ["Name"])
+    }
+
+    @Test func windows1252Fallback() throws {
+        let (r, d) = try rows(Data([0x4E, 0x61, 0x6D, 0x65, 0x0A, 0x43, 0x61, 0x66, 0xE9, 0x20, 0x80, 0x0A]))
+        #expect(texts(r[1]) == ["Café €"])
+        #expect(d.contains { $0.code == .encodingFallback })
+    }
+
+    @Test func crOnlyLineEnds() throws {
+        let (r, _) = try rows(Data("a,b\r1,2\r3,4".utf8))
+        #expect(r.map(\.line) == [1, 2, 3])
+        #expect(texts(r[2]) == ["3", "4"])
+    }
+
+    @Test func zipWithCSVExtensionIsRefused() {
+        #expect(throws: ImportFailure.self) { try CSVReader(path: "x.csv", data: Data([0x50, 0x4B, 0x03, 0x04, 0, 0])) }
+    }
+}
+
+@Suite("Mapping messy researcher tables")
+struct TableMapperTests {
+    @Test func titleRowsSectionRowsAndMixedAgeForms() throws {
+        let tree = try FileTree("""
+        -- areas.csv --
+        Code,Name,Kind,Parent
+        bromley,Bromley,council,
+        -- directory-services.csv --
+        Bromley family support directory,,,,,
+        Compiled by the Phase 1 team,,,,,
+        ,,,,,
+        Name of service,Ages,Area covered,Self-referral?,Last checked,Internal notes
+        Early years,,,,,
+        Stay and Play,under 5s,Bromley,✓,01/03/2024,ask Jo
+        Parenting course,0–5 years,Bromley,n,,
+        Youth club,sometimes,Bromley,maybe,yesterday,
+        Perinatal group,pre-birth to 3,Bromley,Y,2024-02-30,
+        """)
+        defer { tree.remove() }
+        let result = Importer().read([tree.path()])
+        var assembler = GraphAssembler()
+        assembler.add(result.fragment)
+        let (graph, diagnostics) = assembler.assemble()
+        let file = tree.path("directory-services.csv")
+        #expect(graph.services.count == 4)
+        let stay = try #require(graph.services["stay-and-play--bromley"])
+        #expect(stay.ages == AgeRange(minMonths: 0, maxMonths: 59))
+        #expect(stay.lastVerified == Day(year: 2024, month: 3, day: 1))
+        #expect(stay.attributes["Internal notes"] == "ask Jo")
+        #expect(graph.routes(into: stay.id).map(\.from) == [.role(.self)])
+        #expect(graph.services["parenting-course--bromley"]?.ages == AgeRange(minMonths: 0, maxMonths: 71))
+        #expect(graph.services["perinatal-group--bromley"]?.ages == AgeRange(minMonths: -9, maxMonths: 47))
+        func at(_ code: DiagnosticCode) -> [String] { diagnostics.filter { $0.code == code }.map { $0.location?.description ?? "" } }
+        #expect(at(.unreadableAge) == ["\(file):8:2"])
+        #expect(at(.unreadableValue) == ["\(file):8:4"])
+        #expect(Set(at(.unreadableDate)) == ["\(file):8:5", "\(file):9:5"])
+        #expect(at(.unknownColumn) == ["\(file):4"])
+        #expect(!diagnostics.hasErrors)
+    }
+
+    @Test func missingNameIsAnErrorAndBlocksNothingElse() throws {
+        let tree = try FileTree("""
+        -- services.csv --
+        Service,Phone
+        ,0141 000 0000
+        Real service,
+        """)
+        defer { tree.remove() }
+        let fragment = Importer().read([tree.path()]).fragment
+        #expect(fragment.services.map(\.name) == ["Real service"])
+        #expect(fragment.diagnostics.contains { $0.code == .missingName && $0.severity == .error })
+    }
+
+    @Test func javascriptLinksAreRefused() throws {
+        let tree = try FileTree("""
+        -- services.csv --
+        Service,Website
+        A,javascript:alert(1)
+        B,www.example.org
+        """)
+        defer { tree.remove() }
+        let fragment = Importer().read([tree.path()]).fragment
+        #expect(fragment.services[0].service.contact.website == nil)
+        #expect(fragment.services[1].service.contact.website == "http://www.example.org")
+        #expect(fragment.diagnostics.contains { $0.code == .refusedLink && $0.location?.column == 2 && $0.location?.row == 2 })
+    }
+
+    @Test func mappingFileAddsSynonyms() throws {
+        let tree = try FileTree("""
+        -- mapping.yaml --
+        columns:
+          "Project title": name
+          "Bairns' ages": ages
+        ignore: ["Scratch"]
+        -- services.csv --
+        Project title,Bairns' ages,Scratch
+        Bookbug,0-5,x
+        """)
+        defer { tree.remove() }
+        let fragment = Importer().read([tree.path()]).fragment
+        #expect(fragment.services.map(\.name) == ["Bookbug"])
+        #expect(fragment.services[0].service.ages == AgeRange(minMonths: 0, maxMonths: 71))
+        #expect(fragment.services[0].service.attributes.isEmpty)
+        #expect(!fragment.diagnostics.contains { $0.code == .unknownColumn })
+    }
+
+    @Test func raggedRowsAreReported() throws {
+        let tree = try FileTree("""
+        -- services.csv --
+        Service,Phone
+        A,1,extra
+        """)
+        defer { tree.remove() }
+        let fragment = Importer().read([tree.path()]).fragment
+        #expect(fragment.diagnostics.contains { $0.code == .raggedRow && $0.location?.row == 2 })
+        #expect(fragment.services[0].service.attributes["C"] == "extra")
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ServiceMapCore
+@testable import ServiceMapImport
+@testable import ServiceMapStore
+
+private typealias SourceLocation = ServiceMapCore.SourceLocation
+
+/// Imports the seed fixture files into a graph, as the command line does.
+func importFixture(_ text: String = SeedFixture.files) throws -> (graph: ServiceGraph, diagnostics: [Diagnostic], tree: FileTree) {
+    let tree = try FileTree(text)
+    let result = Importer().read([tree.path()])
+    var assembler = GraphAssembler()
+    assembler.add(result.fragment)
+    let (graph, diagnostics) = assembler.assemble()
+    return (graph, diagnostics, tree)
+}
+
+@Suite("The SQLite store")
+struct StoreTests {
+    @Test func schemaIsMigratedByNameAndUsesWAL() throws {
+        let path = temporaryPath("store.sqlite")
+        let store = try ServiceStore(path: path)
+        #expect(try store.appliedMigrations() == ["v1-graph"])
+        #expect(try store.journalMode == "wal")
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test func csvRoundTripsThroughTheStore() throws {
+        let (graph, diagnostics, tree) = try importFixture()
+        defer { tree.remove() }
+        #expect(!diagnostics.hasErrors, "\(diagnostics.filter { $0.severity == .error })")
+        let store = try ServiceStore.inMemory()
+        let summary = try store.apply(graph)
+        #expect(summary.changes.filter { $0.entity == "service" && $0.kind == .added }.count == graph.services.count)
+        let loaded = try store.loadGraph()
+        #expect(loaded == graph)
+        #expect(loaded.services.count == 8)
+        // Provenance survives: the Hub's row is line 2 of bromley-services.csv.
+        let hub = try #require(loaded.services["children-and-families-hub--bromley"])
+        #expect(hub.sources.locations.first?.description == tree.path("bromley-services.csv") + ":2")
+        #expect(hub.sources.citations == ["000 §Bromley Hub"])
+        #expect(Set(loaded.routes(into: hub.id).map(\.from)) == [.role(.school), .role(.gp), .role(.healthVisitor), .role(.police)])
+    }
+
+    @Test func aFailingRunLeavesTheDatabaseExactlyAsItWas() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let path = temporaryPath("atomic.sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try ServiceStore(path: path)
+        try store.apply(graph)
+        let before = try store.tableCounts()
+        let beforeGraph = try store.loadGraph()
+
+        // A graph that breaks a schema constraint half-way through writing (a reversed age range on
+        // the last service written) must roll back everything, including the deletes before it.
+        var broken = graph
+        broken.services["zzz-last"] = Service(id: "zzz-last", name: "Broken", ages: AgeRange(minMonths: 60, maxMonths: 12))
+        #expect(throws: (any Error).self) { try store.apply(broken) }
+        #expect(try store.tableCounts() == before)
+        #expect(try store.loadGraph() == beforeGraph)
+
+        // A route to a service that is not there breaks a foreign key: also rolled back whole.
+        var dangling = graph
+        dangling.insert(ReferralRoute(from: .role(.gp), to: "nowhere", mode: .professional))
+        #expect(throws: (any Error).self) { try store.apply(dangling) }
+        #expect(try store.tableCounts() == before)
+        #expect(try store.runs().count == 1)
+    }
+
+    @Test func servicesInAnAreaIncludeSubAreas() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let scotland = try store.services(in: "scotland")
+        #expect(scotland == ["children-and-families-duty-team--glasgow-city", "gift--glasgow-city", "health-visiting--glasgow-city",
+                             "primary-care-mental-health-team--glasgow-city"])
+        #expect(try store.services(in: "bromley").count == 4)
+    }
+
+    @Test func routesIntoAndOutOf() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let out = try store.routes(outOf: "children-and-families-hub--bromley")
+        #expect(out.map(\.to) == ["bromley-children-project--bromley"])
+        #expect(out.first?.kind == .stepDown)
+        let into = try store.routes(into: "gift--glasgow-city").map(\.from)
+        #expect(Set(into) == [.role(.court), .role(.socialWorker), .service("children-and-families-duty-team--glasgow-city")])
+    }
+
+    @Test func reachabilityAndShortestPathOnSeedData() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let fromHV = try store.reachableWithoutSocialWork(from: .healthVisitor).map(\.service)
+        #expect(fromHV.contains("bromley-children-project--bromley"))
+        #expect(!fromHV.contains("gift--glasgow-city"))
+        #expect(!fromHV.contains("children-and-families-hub--bromley"))
+        #expect(try store.reachableWithoutSocialWork(from: .court).map(\.service).contains("gift--glasgow-city"))
+        let path = try #require(try store.shortestPath(from: "health-visiting--glasgow-city", to: "gift--glasgow-city"))
+        #expect(path.map(\.to) == ["children-and-families-duty-team--glasgow-city", "gift--glasgow-city"])
+    }
+
+    @Test func fullTextSearchStems() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        // "parents" and "parenting" share the stem "parent"; category synonyms are indexed too.
+        #expect(try store.search("parents").keys.contains("bromley-children-project--bromley"))
+        #expect(try store.search("debt").keys.contains("bromley-children-project--bromley"))
+        #expect(try store.search("infant").keys.contains("gift--glasgow-city"))
+        #expect(try store.search("xyzzy").isEmpty)
+    }
+
+    @Test func runsRecordWhatChanged() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph, files: [.init(path: "a.csv", format: "csv", sha256: "00", records: 3)])
+        var edited = graph
+        edited.services["gift--glasgow-city"]?.description = "Glasgow Infant and Family Team"
+        edited.services.removeValue(forKey: "lift--bromley")
+        edited.routes = edited.routes.filter { $0.value.to != "lift--bromley" }
+        let second = try store.apply(edited)
+        let changes = try store.changes(inRun: second.runID).filter { $0.entity == "service" }
+        #expect(changes.map(\.kind) == [.changed, .removed])
+        #expect(changes[0].fields == [RecordChange.FieldChange(field: "description", old: "", new: "Glasgow Infant and Family Team")])
+        #expect(try store.runs().map(\.files) == [["a.csv"], []])
+    }
+}
