@@ -258,7 +258,8 @@ struct PageRenderer {
                 ["name": child.name, "href": context.areaPath(child.code), "kind": child.kind.label,
                  "count": context.servicesInArea[child.code]?.count ?? 0] as [String: Any]
             }
-            let framework = graph.framework(for: area.code)
+            // Ties in position are a data error (duplicate-level-order); break them by id so the page is stable.
+            let framework = graph.framework(for: area.code).sorted { ($0.order, $0.id) < ($1.order, $1.id) }
             a["levels"] = framework.map(levelValues)
             if let owner = framework.first?.area, owner != area.code {
                 a["frameworkFrom"] = areaLink(owner)

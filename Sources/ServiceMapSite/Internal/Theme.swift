@@ -29,8 +29,14 @@ struct Theme: Sendable {
         for required in Self.requiredTemplates where library.getTemplate(named: required) == nil {
             throw SiteBuildError(step: "load theme", message: "\(templates.path)/\(required).mustache is missing")
         }
+        for asset in Self.requiredAssets where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("assets/" + asset).path) {
+            throw SiteBuildError(step: "load theme", message: "\(folder.path)/assets/\(asset) is missing")
+        }
         self.library = library
     }
+
+    /// Static files the pages load by name.
+    static let requiredAssets = ["style.css", "search.js", "shortlist.js", "icons/favicon.svg"]
 
     func render(_ template: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template) ?? ""
