@@ -216,6 +216,22 @@ class SiteTestCase(unittest.TestCase):
         self.driver.switch_to.active_element.send_keys("debt", Keys.ENTER)
         self.assertEqual(self.wait_results(), ["Money Advice for Families"])
 
+    def test_same_answers_as_core_find(self):
+        """The site's search gives ServiceGraph.find's services, order and reasons
+        (family-core-answers.json is written by the Swift fixture from Core)."""
+        import json
+        answers = json.loads((FIXTURE / "family-core-answers.json").read_text())
+        self.assertGreater(len(answers), 20)
+        for answer in answers:
+            with self.subTest(query=answer["query"]):
+                self.open("family", "index.html?" + answer["query"])
+                names = self.wait_results()
+                self.assertEqual(names, answer["names"])
+                reasons = self.driver.execute_script(
+                    "return Array.from(document.querySelectorAll('#results-list > li')).map(function (li) {"
+                    " var why = li.querySelector('ul.why'); return why ? Array.from(why.children).map(function (x) { return x.textContent; }) : []; })")
+                self.assertEqual(reasons, answer["reasons"])
+
     # ---- accessibility ----
 
     def test_axe_home_results_service_area_level(self):
