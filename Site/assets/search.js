@@ -400,8 +400,8 @@
 
   function describe(q, meta) {
     var parts = [];
-    if (q.text) parts.push('“' + q.text + '”');
-    if (q.area) { var a = meta.areas.filter(function (x) { return x[0] === q.area; })[0]; parts.push('in ' + (a ? a[1] : q.area)); }
+    if (q.text) parts.push('words: “' + q.text + '”');
+    if (q.area) { var a = meta.areas.filter(function (x) { return x[0] === q.area; })[0]; parts.push('area: ' + (a ? a[1] : q.area)); }
     if (q.age !== null) { var g = meta.ages.filter(function (x) { return x[0] === q.age; })[0]; parts.push('child: ' + (g ? g[1].toLowerCase() : q.age)); }
     if (q.needs.length) parts.push('needs: ' + q.needs.map(function (n) { var c = meta.cats.filter(function (x) { return x[0] === n; })[0]; return c ? c[1].toLowerCase() : n; }).join(', '));
     if (q.role) parts.push('referrer: ' + roleLabel(meta, q.role).toLowerCase());
