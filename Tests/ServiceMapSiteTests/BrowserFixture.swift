@@ -1,5 +1,6 @@
 import Foundation
 import ServiceMapCore
+import ServiceMapImport
 import Testing
 @testable import ServiceMapSite
 
@@ -7,7 +8,8 @@ import Testing
 ///
 ///     SERVICEMAP_BROWSER_FIXTURE=/tmp/servicemap-browser-fixture swift test --filter BrowserFixture
 ///
-/// gives `family/` (the Glasgow and Bromley fixture) and `hostile/` (the attacker's graph).
+/// gives `family/` (the Glasgow and Bromley fixture), `hostile/` (the attacker's graph) and
+/// `shipped/` (the directory in Data/).
 /// With SERVICEMAP_SITE_BENCH=N it also builds N synthetic services into `synthetic/` and prints
 /// the time each step took (a measurement, not a timed test).
 @Suite("Browser fixture")
@@ -19,6 +21,11 @@ struct BrowserFixture {
         try SiteFixtures.build(SiteFixtures.family(), into: base.appendingPathComponent("family"))
         try SiteFixtures.build(SiteFixtures.hostile(), into: base.appendingPathComponent("hostile"))
         try Self.coreAnswers(for: SiteFixtures.family()).write(to: base.appendingPathComponent("family-core-answers.json"))
+        // The shipped directory (Data/), as the default run would publish it.
+        let imported = Importer().read([SiteFixtures.repoRoot.appendingPathComponent("Data").path])
+        var assembler = GraphAssembler()
+        assembler.add(imported.fragment)
+        try SiteFixtures.build(assembler.assemble().0, into: base.appendingPathComponent("shipped"), options: SiteOptions())
         if let n = ProcessInfo.processInfo.environment["SERVICEMAP_SITE_BENCH"].flatMap(Int.init), n > 0 {
             let graph = SiteFixtures.synthetic(count: n)
             let start = Date()

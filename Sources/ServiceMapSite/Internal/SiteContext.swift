@@ -99,8 +99,12 @@ final class SiteContext: @unchecked Sendable {
         var result: [String: String] = [:]
         var used: Set<String> = []
         for id in ids.sorted() {
-            var stem = Slug.make(id)
-            if stem.isEmpty || stem != id || stem.count > 80 {
+            // Ids made only of lowercase letters, digits and dashes are file-safe as they are
+            // ("health-visiting--glasgow-city"); anything else is slugged and given a hash.
+            let plain = !id.isEmpty && id.utf8.count <= 100 && id.first != "-"
+                && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            var stem = plain ? id : Slug.make(id)
+            if !plain {
                 stem = String(stem.prefix(60)) + (stem.isEmpty ? "" : "-") + String(ShardHash.fnv1a(id), radix: 16)
             }
             var candidate = stem
