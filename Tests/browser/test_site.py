@@ -246,6 +246,20 @@ class SiteTestCase(unittest.TestCase):
                     self.wait_results()
                 self.assert_accessible()
 
+    def test_axe_on_the_shipped_directory(self):
+        if not (FIXTURE / "shipped" / "index.html").exists():
+            self.skipTest("no shipped/ site in the fixture")
+        service = sorted(p.name for p in (FIXTURE / "shipped" / "services").iterdir())[0]
+        for path in ("index.html?mode=alternatives&below=3&area=glasgow-city&age=14&need=parental-mental-health"
+                     "&need=poverty-and-housing&role=health-visitor", "index.html?q=perinatal",
+                     "areas/glasgow-city.html", "areas/scotland.html", "services/" + service, "levels/index.html"):
+            with self.subTest(path=path):
+                self.open("shipped", path)
+                if "?" in path:
+                    self.wait_results()
+                self.assert_accessible()
+                self.assert_no_alerts()
+
     # ---- safety ----
 
     def test_hostile_site_runs_nothing(self):
