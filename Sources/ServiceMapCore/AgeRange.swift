@@ -64,18 +64,19 @@ public enum AgeRangeParser {
     }
 
     public static func parse(_ input: String) -> Result<AgeRange, Failure> {
+        if let quick = plainYears(input) { return .success(quick) }
         var text = input.lowercased()
-            .replacingOccurrences(of: "–", with: "-")
-            .replacingOccurrences(of: "—", with: "-")
-            .replacingOccurrences(of: "’", with: "'")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for (dash, plain) in [("–", "-"), ("—", "-"), ("’", "'")] where text.contains(dash) {
+            text = text.replacingOccurrences(of: dash, with: plain)
+        }
+        text = text.trimmed
         if text.isEmpty { return .failure(.unreadable) }
         for (phrase, replacement) in [
             // Upper case marks the pregnancy token so the later "birth" → "0" cannot touch it.
             ("antenatal", "PREBIRTH"), ("pre-birth", "PREBIRTH"), ("pre birth", "PREBIRTH"),
             ("prebirth", "PREBIRTH"), ("pregnancy", "PREBIRTH"), ("pregnant", "PREBIRTH"),
             ("unborn", "PREBIRTH"), ("conception", "PREBIRTH"), ("newborn", "0"), ("birth", "0"),
-        ] {
+        ] where text.contains(phrase) {
             text = text.replacingOccurrences(of: phrase, with: replacement)
         }
         let words: [String: AgeRange] = [
@@ -129,6 +130,31 @@ public enum AgeRangeParser {
         }
     }
 
+    /// The commonest form, "0-5" or "2 – 4", read without the general parser.
+    static func plainYears(_ text: String) -> AgeRange? {
+        var numbers: [Int] = []
+        var current: Int?
+        var sawDash = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "0"..."9":
+                current = (current ?? 0) * 10 + Int(scalar.value - 48)
+                if current! > 150 { return nil }
+            case "-", "–", "—":
+                guard let n = current, numbers.isEmpty, !sawDash else { return nil }
+                numbers.append(n)
+                current = nil
+                sawDash = true
+            case " ":
+                continue
+            default:
+                return nil
+            }
+        }
+        guard sawDash, let last = current, numbers.count == 1 else { return nil }
+        return AgeRange(minMonths: numbers[0] * 12, maxMonths: last * 12 + 11)
+    }
+
     private enum Token: Equatable {
         case number(Double)
         case word(String)
@@ -168,11 +194,11 @@ public enum AgeRangeParser {
 public enum ChildAge {
     /// Parses "14 months", "14m", "2 years", "2", "pregnant". Bare numbers are years.
     public static func months(parsing input: String) -> Int? {
-        let text = input.lowercased().trimmingCharacters(in: .whitespaces)
+        let text = input.lowercased().trimmed
         if ["pregnant", "pregnancy", "prebirth", "pre-birth", "unborn", "antenatal"].contains(text) { return -1 }
         let digits = text.prefix { $0.isNumber || $0 == "." }
         guard let n = Double(digits) else { return nil }
-        let unit = text.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let unit = text.dropFirst(digits.count).trimmed
         if unit.hasPrefix("m") { return Int(n) }
         if unit.hasPrefix("w") { return Int(n / 4.345) }
         if unit.isEmpty || unit.hasPrefix("y") { return Int(n * 12) }

@@ -19,8 +19,12 @@ public struct GraphAssembler {
     }
 
     /// The assembled graph and every diagnostic: the readers', the assembler's and the model rules'.
-    public func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
+    ///
+    /// Drafts are released as they become records, so a large import never holds a
+    /// whole directory twice.
+    public mutating func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
         var run = Run(graph: graph)
+        graph = ServiceGraph()
         run.diagnostics = fragments.diagnostics
         for draft in fragments.areas { run.addArea(draft) }
         run.resolveAreaParents(fragments.areas)
@@ -28,9 +32,18 @@ public struct GraphAssembler {
         for draft in fragments.categories { run.addCategory(draft) }
         for draft in fragments.categories { run.resolveCategoryParent(draft) }
         for draft in fragments.organisations { run.addOrganisation(draft) }
-        for draft in fragments.services where !draft.isSupplement { run.addService(draft) }
-        for draft in fragments.services where draft.isSupplement { run.addSupplement(draft) }
-        for draft in fragments.routes { run.addRoute(draft) }
+        var services = fragments.services
+        fragments.services = []
+        services.reverse()
+        var supplements: [ServiceDraft] = []
+        while let draft = services.popLast() {
+            if draft.isSupplement { supplements.append(draft) } else { run.addService(draft) }
+        }
+        for draft in supplements { run.addSupplement(draft) }
+        var routes = fragments.routes
+        fragments.routes = []
+        routes.reverse()
+        while let draft = routes.popLast() { run.addRoute(draft) }
         run.diagnostics += GraphRules.check(run.graph)
         return (run.graph, run.diagnostics)
     }
@@ -214,7 +227,7 @@ private struct Run {
             report(.warning(.unknownCategory,
                 "category '\(ref.text)' is not in the taxonomy; added as a new top-level category", at: ref.location))
             let id = CategoryID(key)
-            graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmingCharacters(in: .whitespaces))
+            graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmed)
             indexCategory(graph.categories[id]!)
             return id
         }
@@ -247,7 +260,7 @@ private struct Run {
         if let match = organisationsByNameKey[key] { return match }
         // Researchers name the organisation in the services sheet without listing it separately.
         let id = OrganisationID(key)
-        graph.organisations[id] = Organisation(id: id, name: ref.text.trimmingCharacters(in: .whitespaces), sector: sector,
+        graph.organisations[id] = Organisation(id: id, name: ref.text.trimmed, sector: sector,
                                                sources: Sources(locations: ref.location.map { [$0] } ?? []))
         organisationsByNameKey[key] = id
         return id
@@ -257,7 +270,7 @@ private struct Run {
 
     mutating func addService(_ draft: ServiceDraft) {
         var service = draft.service
-        service.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        service.name = draft.name.trimmed
         var areas: [AreaCode] = []
         for ref in draft.areas {
             if let code = resolveArea(ref), !areas.contains(code) { areas.append(code) }
@@ -391,7 +404,7 @@ private struct Run {
     mutating func resolveLevels(_ ref: TextReference, areas: [AreaCode]) -> [LevelID] {
         let framework = frameworks[areas] ?? frameworkFor(areas)
         frameworks[areas] = framework
-        let text = ref.text.trimmingCharacters(in: .whitespaces)
+        let text = ref.text.trimmed
         let key = Slug.make(text)
         if let level = graph.levels[LevelID(key)] { return [level.id] }
         if let level = framework.first(where: { Slug.make($0.name) == key }) { return [level.id] }
