@@ -26,7 +26,7 @@ struct FindCommand: ParsableCommand {
     @Option(name: .long, help: "Who is referring: health visitor, GP, midwife, school, self …")
     var referrer: String?
 
-    @Option(name: .long, help: "Only services working below this ring of the continuum (e.g. \"child in need\" = below statutory social work).")
+    @Option(name: .long, help: "Only services working below this ring of the continuum (\"child in need\" = below statutory social work) or below a level of the area's framework (\"Tier 3\").")
     var below: String?
 
     @Flag(name: .long, help: "Only services the family can refer themselves to.")
@@ -66,7 +66,11 @@ struct FindCommand: ParsableCommand {
             query.referrer = ReferrerRole.recognise(referrer) ?? ReferrerRole(Slug.make(referrer))
         }
         if let below {
-            if let ring = ContinuumRing(parsing: below) { query.below = ring } else { problems.append("'\(below)' is not a ring of the continuum") }
+            if let ring = QueryTerms.ring(below, area: query.area, in: graph) {
+                query.below = ring
+            } else {
+                problems.append("'\(below)' is neither a ring of the continuum nor a level of need")
+            }
         }
         query.selfReferralOnly = selfReferral
         if !words.isEmpty { query.textMatches = try serviceStore.search(words.joined(separator: " ")) }
@@ -112,6 +116,17 @@ enum QueryTerms {
         if matches.count == 1 { return matches[0].code }
         let loose = graph.sortedAreas.filter { Slug.make($0.name).contains(key) }
         return loose.count == 1 ? loose[0].code : loose.first { $0.kind == .council }?.code
+    }
+
+    /// A ring by name or number, or a level of need (id or name) mapped to its ring. With an area,
+    /// level names are looked up in that area's framework first ("Tier 3" in Bromley).
+    static func ring(_ text: String, area: AreaCode?, in graph: ServiceGraph) -> ContinuumRing? {
+        if let ring = ContinuumRing(parsing: text) { return ring }
+        let key = Slug.make(text)
+        if let level = graph.levels[LevelID(key)] { return level.ring }
+        let local = area.map { graph.framework(for: $0) } ?? []
+        let named = { (levels: [LevelOfNeed]) in levels.first { Slug.make($0.name) == key }?.ring }
+        return named(local) ?? named(graph.sortedLevels)
     }
 
     static func category(_ text: String, in graph: ServiceGraph) -> CategoryID? {
