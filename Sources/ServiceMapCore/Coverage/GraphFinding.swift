@@ -152,8 +152,8 @@ extension ServiceGraph {
 
     // MARK: Loops
 
-    /// The cycles of service-to-service routes, as strongly connected groups of services, each
-    /// given as one cycle through its members starting from the lowest id. Deterministic.
+    /// The cycles of service-to-service routes: every elementary cycle, each starting from its
+    /// lowest id, shortest first. Found within strongly connected groups (Tarjan). Deterministic.
     public func referralLoops() -> [[ServiceID]] {
         var outgoing: [ServiceID: [ServiceID]] = [:]
         for route in sortedRoutes {
@@ -199,32 +199,32 @@ extension ServiceGraph {
                 }
             }
         }
-        // One concrete cycle per component: the shortest from its lowest member back to itself.
-        return components.map { component in
+        // Every elementary cycle in each component (Johnson's idea, simply: cycles are listed from
+        // their lowest member, through higher members only, so each is found once). Directories
+        // have few service-to-service routes; `limit` keeps a pathological graph from running away.
+        let limit = 200
+        var cycles: [[ServiceID]] = []
+        for component in components {
             let members = Set(component)
-            let first = component.min()!
-            var previous: [ServiceID: ServiceID] = [:]
-            var frontier = [first]
-            var seen: Set<ServiceID> = []
-            while !frontier.isEmpty {
-                var next: [ServiceID] = []
-                for node in frontier {
-                    for target in outgoing[node] ?? [] where members.contains(target) {
-                        if target == first {
-                            var cycle = [node]
-                            while let p = previous[cycle[0]] { cycle.insert(p, at: 0) }
-                            return cycle
-                        }
-                        if seen.insert(target).inserted {
-                            previous[target] = node
-                            next.append(target)
+            for start in component.sorted() {
+                var path = [start]
+                var onPath: Set<ServiceID> = [start]
+                func extend(_ node: ServiceID) {
+                    for target in outgoing[node] ?? [] where members.contains(target) && target >= start {
+                        if cycles.count >= limit { return }
+                        if target == start {
+                            cycles.append(path)
+                        } else if !onPath.contains(target) {
+                            path.append(target); onPath.insert(target)
+                            extend(target)
+                            path.removeLast(); onPath.remove(target)
                         }
                     }
                 }
-                frontier = next
+                extend(start)
             }
-            return component.sorted()
-        }.sorted { $0.lexicographicallyPrecedes($1) }
+        }
+        return cycles.sorted { ($0.count, $0.map(\.rawValue).joined(separator: ">")) < ($1.count, $1.map(\.rawValue).joined(separator: ">")) }
     }
 
     func loopFinding(_ loop: [ServiceID], area: AreaCode) -> GraphFinding {
