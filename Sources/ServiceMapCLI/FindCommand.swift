@@ -51,6 +51,26 @@ struct FindCommand: ParsableCommand {
         }
         let serviceStore = try ServiceStore(path: store.database)
         let graph = try serviceStore.loadGraph()
+        var query: ServiceQuery
+        switch Self.query(area: area, age: age, needs: need, referrer: referrer, below: below, selfReferral: selfReferral, in: graph) {
+        case .success(let q): query = q
+        case .failure(let problems):
+            for p in problems.messages { console.err("servicemap: \(p)") }
+            throw ExitCode(2)
+        }
+        if !words.isEmpty { query.textMatches = try serviceStore.search(words.joined(separator: " ")) }
+        let matches = Array(graph.find(query).prefix(limit))
+        console.out(json ? try Self.json(matches) : Self.text(matches, query: query, graph: graph))
+    }
+
+    struct Problems: Error {
+        var messages: [String]
+    }
+
+    /// The question, from what a person typed (free text is added from the store's index).
+    static func query(
+        area: String?, age: String?, needs: [String], referrer: String?, below: String?, selfReferral: Bool, in graph: ServiceGraph
+    ) -> Result<ServiceQuery, Problems> {
         var query = ServiceQuery()
         var problems: [String] = []
         if let area {
@@ -59,7 +79,7 @@ struct FindCommand: ParsableCommand {
         if let age {
             if let months = ChildAge.months(parsing: age) { query.ageMonths = months } else { problems.append("unreadable age '\(age)'") }
         }
-        for word in need {
+        for word in needs {
             if let id = QueryTerms.category(word, in: graph) { query.needs.append(id) } else { problems.append("unknown need '\(word)'") }
         }
         if let referrer {
@@ -73,37 +93,44 @@ struct FindCommand: ParsableCommand {
             }
         }
         query.selfReferralOnly = selfReferral
-        if !words.isEmpty { query.textMatches = try serviceStore.search(words.joined(separator: " ")) }
-        guard problems.isEmpty else {
-            for p in problems { console.err("servicemap: \(p)") }
-            throw ExitCode(2)
-        }
-        let matches = Array(graph.find(query).prefix(limit))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            console.out(String(decoding: try encoder.encode(matches), as: UTF8.self))
-            return
-        }
+        return problems.isEmpty ? .success(query) : .failure(Problems(messages: problems))
+    }
+
+    static func json(_ matches: [ServiceMatch]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(matches), as: UTF8.self)
+    }
+
+    /// Ranked results in plain words: why each matched and how to refer.
+    static func text(_ matches: [ServiceMatch], query: ServiceQuery, graph: ServiceGraph) -> String {
         if matches.isEmpty {
-            console.out("No services match. Try fewer needs, a wider area, or no level limit.")
-            return
+            return "No services match. Try fewer needs, a wider area, or no level limit."
         }
+        var lines: [String] = []
         for (i, match) in matches.enumerated() {
             guard let service = graph.services[match.service] else { continue }
-            console.out("\(i + 1). \(service.name)\(service.organisation.flatMap { graph.organisations[$0] }.map { " — \($0.name)" } ?? "")")
-            console.out("   why: \(match.reasons.joined(separator: "; "))")
-            let how = match.routes.map { route -> String in
+            lines.append("\(i + 1). \(service.name)\(service.organisation.flatMap { graph.organisations[$0] }.map { " — \($0.name)" } ?? "")")
+            lines.append("   why: \(match.reasons.joined(separator: "; "))")
+            var how = match.routes.map { route -> String in
                 switch route.from {
                 case .role(let role) where role == .self: return "the family can refer themselves"
                 case .role(let role): return "\(role.label) (\(route.mode.label.lowercased()))"
+                    + (route.conditions.map { ", if: \($0)" } ?? "")
                 case .service(let id): return "from \(graph.services[id]?.name ?? id.rawValue)"
                 }
             }
-            if !how.isEmpty { console.out("   how to refer: \(how.joined(separator: "; "))") }
-            if let text = service.howToRefer { console.out("   the source says: \(text)") }
-            console.out("   contact: \(ContactWords.describe(service))")
+            // The practitioner asked as a referrer, but only the family's own way in is recorded:
+            // say so, rather than imply a referral route that nobody has written down.
+            if let referrer = query.referrer, referrer != .self, match.selfReferral,
+               !match.routes.contains(where: { $0.from == .role(referrer) || $0.from == .role("any-professional") }) {
+                how.append("no \(referrer.label.lowercased()) referral route is recorded: suggest the family refers themselves")
+            }
+            if !how.isEmpty { lines.append("   how to refer: \(how.joined(separator: "; "))") }
+            if let text = service.howToRefer { lines.append("   the source says: \(text)") }
+            lines.append("   contact: \(ContactWords.describe(service))")
         }
+        return lines.joined(separator: "\n")
     }
 }
 
