@@ -52,6 +52,18 @@ public struct CoverageCell: Hashable, Codable, Sendable {
 
     public var count: Int { services.count }
     public var state: CoverageState { CoverageState(count: count) }
+
+    /// A step on a five-step heat scale for heat maps, always shown with the number itself:
+    /// 0 none, 1 one (thin), 2 two, 3 three or four, 4 five or more.
+    public var heat: Int {
+        switch count {
+        case 0: 0
+        case 1: 1
+        case 2: 2
+        case 3...4: 3
+        default: 4
+        }
+    }
 }
 
 /// An area × level of need × category of need matrix, compared on the common seven-ring scale
