@@ -138,11 +138,14 @@ public struct CoverageScope: Hashable, Codable, Sendable {
     public var categories: [CategoryID]
     /// Rings shown; empty means all seven.
     public var rings: [ContinuumRing]
+    /// With one area: compare its sub-areas (true), or show the area alone (false).
+    public var subAreas: Bool
 
-    public init(areas: [AreaCode] = [], categories: [CategoryID] = [], rings: [ContinuumRing] = []) {
+    public init(areas: [AreaCode] = [], categories: [CategoryID] = [], rings: [ContinuumRing] = [], subAreas: Bool = true) {
         self.areas = areas
         self.categories = categories
         self.rings = rings
+        self.subAreas = subAreas
     }
 }
 
@@ -154,7 +157,7 @@ extension ServiceGraph {
             return (nil, sortedAreas.filter { $0.parent == nil || areas[$0.parent!] == nil }.sorted { $0.name < $1.name }.map(\.code))
         case 1:
             let root = scope.areas[0]
-            let children = children(of: root).map(\.code)
+            let children = scope.subAreas ? children(of: root).map(\.code) : []
             return (root, children.isEmpty ? [root] : children)
         default:
             return (nil, scope.areas)
