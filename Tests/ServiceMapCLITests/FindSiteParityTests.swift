@@ -139,6 +139,35 @@ struct FindSiteParityTests {
         #expect(site.map(\.score) == find.map(\.score))
     }
 
+    /// For the browser test (Tests/browser/test_find_parity.py): the shipped site in `shipped/` and
+    /// Core's answers to the same questions, as the site's URL asks them, in
+    /// `shipped-find-answers.json` — written only when SERVICEMAP_BROWSER_FIXTURE names a folder.
+    @Test func writeBrowserFixture() throws {
+        guard let folder = ProcessInfo.processInfo.environment["SERVICEMAP_BROWSER_FIXTURE"], !folder.isEmpty else { return }
+        let base = URL(fileURLWithPath: folder)
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        _ = try SiteBuilder(graph: Self.graph, theme: repositoryRoot.appendingPathComponent("Site"),
+                            output: base.appendingPathComponent("shipped")).build()
+        var answers: [[String: Any]] = []
+        for question in Self.questions {
+            let query = try FindCommand.query(area: question.area, age: question.age, needs: question.needs, referrer: question.referrer,
+                                              below: question.below, selfReferral: question.selfReferral, in: Self.graph).get()
+            var parts = ["mode=alternatives"]
+            if let area = query.area { parts.append("area=" + area.rawValue) }
+            if let age = query.ageMonths { parts.append("age=\(age)") }
+            parts += query.needs.map { "need=" + $0.rawValue }
+            if let role = query.referrer { parts.append("role=" + role.rawValue) }
+            if let below = query.below { parts.append("below=\(below.rawValue)") }
+            if query.selfReferralOnly { parts.append("self=1") }
+            // The site shows 20 results a page: compare the first page.
+            let matches = Array(Self.graph.find(query).prefix(20))
+            answers.append(["query": parts.joined(separator: "&"), "names": matches.map(\.name), "reasons": matches.map(\.reasons)])
+        }
+        let data = try JSONSerialization.data(withJSONObject: answers, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: base.appendingPathComponent("shipped-find-answers.json"))
+        #expect(answers.count == Self.questions.count)
+    }
+
     /// The first question is the practitioner of product.md; it must not be an empty agreement.
     @Test func theGlasgowQuestionHasAnAnswer() throws {
         let query = try FindCommand.query(area: "Glasgow City", age: "14 months", needs: ["low mood"], referrer: "health visitor",
