@@ -286,7 +286,8 @@
       }
     }
     if (q.age !== null) {
-      if (p.age[d]) out.push(q.age < 0 ? 'works with pregnant parents' : 'ages ' + rec.ad);
+      // rec.par: a service for parents (its youngest age, 18+), which serves a child of any age (Core's AgeRange.servesFamily).
+      if (p.age[d]) out.push(rec.par && q.age < rec.par ? 'a service for parents (' + rec.ad + ')' : q.age < 0 ? 'works with pregnant parents' : 'ages ' + rec.ad);
       else out.push('ages not stated');
     }
     if (q.needs.length) {

@@ -51,7 +51,7 @@ public struct SiteBuilder: Sendable {
                 try? fm.removeItem(at: staging)
                 try fm.createDirectory(at: parent, withIntermediateDirectories: true)
                 try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets"] {
+                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage"] {
                     try fm.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
                 }
                 let theme = try Theme(folder: self.theme)
@@ -60,6 +60,7 @@ public struct SiteBuilder: Sendable {
             ("render service pages", { try PageRenderer(context).renderServices() }),
             ("render area, level, category and organisation pages", { try PageRenderer(context).renderBrowsePages() }),
             ("render home, A–Z, sitemap and shortlist", { try PageRenderer(context).renderSitePages() }),
+            ("render coverage pages", { try PageRenderer(context).renderCoverage() }),
             ("write search index", { searchFiles = try SearchIndexWriter(context).write() }),
             ("copy theme assets", { try copyAssets(from: context.theme.assets, to: staging.appendingPathComponent("assets")) }),
             ("publish", {

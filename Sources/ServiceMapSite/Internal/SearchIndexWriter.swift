@@ -107,7 +107,8 @@ struct SearchIndexWriter {
             for area in areaKeys { post("a:" + area.rawValue) }
             for area in Set(service.areas) { post("ax:" + area.rawValue) }
             if let ages = service.ages {
-                for months in ageChoices where ages.contains(months: months) { post("g:\(months)") }
+                // Core's rule (AgeRange.servesFamily): a service for parents serves a child of any age.
+                for months in ageChoices where ages.servesFamily(ofChildAged: months) { post("g:\(months)") }
             } else {
                 post("g:none")
             }
@@ -159,6 +160,7 @@ struct SearchIndexWriter {
             r.ints("a", service.areas.compactMap { areaIndex[$0] })
             r.ints("c", service.categories.compactMap { categoryIndex[$0] })
             r.string("ad", service.ages?.description)
+            if service.ages?.isForParents == true { r.int("par", service.ages!.minMonths!) }
             r.int("lr", rings.first?.rawValue ?? 0)
             r.raw("rt", "[" + into.compactMap { route -> String? in
                 guard case .role(let role) = route.from, let ri = roleIndex[role] else { return nil }

@@ -9,7 +9,8 @@ struct Theme: Sendable {
     /// Every page template a build needs; a theme missing one fails the build by name.
     static let requiredTemplates = [
         "layout", "home", "service", "area", "level", "ring", "category", "organisation", "index-list", "a-z",
-        "sitemap", "shortlist", "not-found", "breadcrumbs", "service-list", "service-item",
+        "sitemap", "shortlist", "not-found", "breadcrumbs", "service-list", "service-item", "coverage", "coverage-matrix",
+        "coverage-key",
     ]
 
     init(folder: URL) throws {
