@@ -3,24 +3,6 @@ import Foundation
 
 // The living-directory commands arrive with issue 8; each has its own file once written.
 
-struct DiffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "diff", abstract: "What changed between two import runs or two files (arrives with issue 8; not in this build).")
-    func run() throws {
-        Console().err("servicemap diff: not part of this build yet (issue 8)")
-        throw ExitCode(3)
-    }
-}
-
-struct ReviewCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "List records due for review and write review workbooks (arrives with issue 8; not in this build).")
-    func run() throws {
-        Console().err("servicemap review: not part of this build yet (issue 8)")
-        throw ExitCode(3)
-    }
-}
-
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Preview the site on 127.0.0.1, rebuilding on save (arrives with issue 8; not in this build).")
