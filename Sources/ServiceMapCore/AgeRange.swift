@@ -64,7 +64,7 @@ public enum AgeRangeParser {
             .replacingOccurrences(of: "–", with: "-")
             .replacingOccurrences(of: "—", with: "-")
             .replacingOccurrences(of: "’", with: "'")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmed
         if text.isEmpty { return .failure(.unreadable) }
         for (phrase, replacement) in [
             // Upper case marks the pregnancy token so the later "birth" → "0" cannot touch it.
@@ -164,11 +164,11 @@ public enum AgeRangeParser {
 public enum ChildAge {
     /// Parses "14 months", "14m", "2 years", "2", "pregnant". Bare numbers are years.
     public static func months(parsing input: String) -> Int? {
-        let text = input.lowercased().trimmingCharacters(in: .whitespaces)
+        let text = input.lowercased().trimmed
         if ["pregnant", "pregnancy", "prebirth", "pre-birth", "unborn", "antenatal"].contains(text) { return -1 }
         let digits = text.prefix { $0.isNumber || $0 == "." }
         guard let n = Double(digits) else { return nil }
-        let unit = text.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let unit = text.dropFirst(digits.count).trimmed
         if unit.hasPrefix("m") { return Int(n) }
         if unit.hasPrefix("w") { return Int(n / 4.345) }
         if unit.isEmpty || unit.hasPrefix("y") { return Int(n * 12) }

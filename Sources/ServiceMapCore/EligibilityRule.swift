@@ -60,7 +60,7 @@ public enum EligibilityCondition: Hashable, Codable, Sendable {
         if let match = phrases.first(where: { slug.contains($0.0) }) {
             self = match.1
         } else {
-            self = .other(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            self = .other(text.trimmed)
         }
     }
 

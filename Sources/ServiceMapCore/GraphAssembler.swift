@@ -219,7 +219,7 @@ private struct Run {
             report(.warning(.unknownCategory,
                 "category '\(ref.text)' is not in the taxonomy; added as a new top-level category", at: ref.location))
             let id = CategoryID(key)
-            graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmingCharacters(in: .whitespaces))
+            graph.categories[id] = NeedCategory(id: id, name: ref.text.trimmed)
             indexCategory(graph.categories[id]!)
             return id
         }
@@ -252,7 +252,7 @@ private struct Run {
         if let match = organisationsByNameKey[key] { return match }
         // Researchers name the organisation in the services sheet without listing it separately.
         let id = OrganisationID(key)
-        graph.organisations[id] = Organisation(id: id, name: ref.text.trimmingCharacters(in: .whitespaces), sector: sector,
+        graph.organisations[id] = Organisation(id: id, name: ref.text.trimmed, sector: sector,
                                                sources: Sources(locations: ref.location.map { [$0] } ?? []))
         organisationsByNameKey[key] = id
         return id
@@ -262,7 +262,7 @@ private struct Run {
 
     mutating func addService(_ draft: ServiceDraft) {
         var service = draft.service
-        service.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        service.name = draft.name.trimmed
         var areas: [AreaCode] = []
         for ref in draft.areas {
             if let code = resolveArea(ref), !areas.contains(code) { areas.append(code) }
@@ -437,7 +437,7 @@ private struct Run {
     mutating func resolveLevels(_ ref: TextReference, areas: [AreaCode]) -> [LevelID] {
         let framework = frameworks[areas] ?? frameworkFor(areas)
         frameworks[areas] = framework
-        let text = ref.text.trimmingCharacters(in: .whitespaces)
+        let text = ref.text.trimmed
         let key = Slug.make(text)
         if let level = graph.levels[LevelID(key)] { return [level.id] }
         if let level = framework.first(where: { Slug.make($0.name) == key }) { return [level.id] }

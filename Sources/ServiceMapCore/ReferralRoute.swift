@@ -40,7 +40,7 @@ public struct ReferrerRole: StringIdentifier {
 
     /// The role a phrase names, if servicemap knows it.
     public static func recognise(_ text: String) -> ReferrerRole? {
-        let key = text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = text.lowercased().trimmed
             .replacingOccurrences(of: "’", with: "'")
         let slug = Slug.make(text)
         return known.first { entry in

@@ -112,7 +112,7 @@ public struct Day: Hashable, Codable, Sendable, Comparable, CustomStringConverti
 
     /// Parses ISO `2024-03-01`, `01/03/2024` (UK order) and `1 March 2024`.
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         let parts = t.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " })
         guard parts.count == 3 else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

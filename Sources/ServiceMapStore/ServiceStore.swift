@@ -108,67 +108,76 @@ public final class ServiceStore: Sendable {
             """)
     }
 
+    /// Writes every record with prepared statements (one per table, reused for every row): a
+    /// 100,000-service directory is about a million rows.
     static func insertGraph(_ graph: ServiceGraph, _ db: Database) throws {
-        for area in graph.sortedAreas {
-            try AreaRecord(code: area.code.rawValue, name: area.name, kind: area.kind.rawValue, parentCode: area.parent?.rawValue,
-                           sources: JSONColumn.encode(area.sources)).insert(db)
+        func statement(_ sql: String) throws -> Statement { try db.cachedStatement(sql: sql) }
+        let area = try statement("INSERT INTO area (code, name, kind, parentCode, sources) VALUES (?, ?, ?, ?, ?)")
+        for a in graph.sortedAreas {
+            try area.execute(arguments: [a.code.rawValue, a.name, a.kind.rawValue, a.parent?.rawValue, JSONColumn.encode(a.sources)])
         }
-        for level in graph.sortedLevels {
-            try LevelRecord(id: level.id.rawValue, areaCode: level.area.rawValue, name: level.name, position: level.order,
-                            ring: level.ring?.rawValue, description: level.description, sources: JSONColumn.encode(level.sources)).insert(db)
+        let level = try statement("INSERT INTO levelOfNeed (id, areaCode, name, position, ring, description, sources) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for l in graph.sortedLevels {
+            try level.execute(arguments: [l.id.rawValue, l.area.rawValue, l.name, l.order, l.ring?.rawValue, l.description,
+                                          JSONColumn.encode(l.sources)])
         }
-        for category in graph.sortedCategories {
-            try CategoryRecord(id: category.id.rawValue, name: category.name, parentId: category.parent?.rawValue,
-                               synonyms: JSONColumn.encode(category.synonyms)).insert(db)
+        let category = try statement("INSERT INTO category (id, name, parentId, synonyms) VALUES (?, ?, ?, ?)")
+        for c in graph.sortedCategories {
+            try category.execute(arguments: [c.id.rawValue, c.name, c.parent?.rawValue, JSONColumn.encode(c.synonyms)])
         }
-        for org in graph.sortedOrganisations {
-            try OrganisationRecord(id: org.id.rawValue, name: org.name, sector: org.sector?.rawValue, website: org.website,
-                                   description: org.description, sources: JSONColumn.encode(org.sources)).insert(db)
+        let organisation = try statement("INSERT INTO organisation (id, name, sector, website, description, sources) VALUES (?, ?, ?, ?, ?, ?)")
+        for o in graph.sortedOrganisations {
+            try organisation.execute(arguments: [o.id.rawValue, o.name, o.sector?.rawValue, o.website, o.description,
+                                                 JSONColumn.encode(o.sources)])
         }
+        let service = try statement("""
+            INSERT INTO service (id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages,
+                delivery, phone, email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer,
+                attributes, sources)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let serviceArea = try statement("INSERT INTO serviceArea (serviceId, areaCode, position) VALUES (?, ?, ?)")
+        let serviceLevel = try statement("INSERT INTO serviceLevel (serviceId, levelId, position) VALUES (?, ?, ?)")
+        let serviceCategory = try statement("INSERT INTO serviceCategory (serviceId, categoryId, position) VALUES (?, ?, ?)")
+        let rule = try statement("INSERT INTO eligibilityRule (serviceId, position, effect, condition, note) VALUES (?, ?, ?, ?, ?)")
+        let search = try statement("INSERT INTO serviceSearch (serviceId, name, keywords, description) VALUES (?, ?, ?, ?)")
         for s in graph.sortedServices {
-            try ServiceRecord(
-                id: s.id.rawValue, name: s.name, organisationId: s.organisation?.rawValue, description: s.description,
-                minAgeMonths: s.ages?.minMonths, maxAgeMonths: s.ages?.maxMonths, cost: s.cost?.rawValue, costNote: s.costNote,
-                languages: JSONColumn.encode(s.languages), delivery: JSONColumn.encode(s.delivery), phone: s.contact.phone,
-                email: s.contact.email, website: s.contact.website, address: s.contact.address, postcode: s.contact.postcode,
-                confidentialAddress: s.confidentialAddress, status: s.status.rawValue, lastVerified: s.lastVerified?.description,
-                sector: s.sector?.rawValue, howToRefer: s.howToRefer, attributes: JSONColumn.encode(s.attributes),
-                sources: JSONColumn.encode(s.sources)
-            ).insert(db)
-            for (i, area) in s.areas.enumerated() {
-                try ServiceAreaRecord(serviceId: s.id.rawValue, areaCode: area.rawValue, position: i).insert(db)
-            }
-            for (i, level) in s.levels.enumerated() {
-                try ServiceLevelRecord(serviceId: s.id.rawValue, levelId: level.rawValue, position: i).insert(db)
-            }
-            for (i, category) in s.categories.enumerated() {
-                try ServiceCategoryRecord(serviceId: s.id.rawValue, categoryId: category.rawValue, position: i).insert(db)
-            }
-            for (i, rule) in s.eligibility.enumerated() {
-                try EligibilityRuleRecord(serviceId: s.id.rawValue, position: i, effect: rule.effect.rawValue,
-                                          condition: rule.condition.key, note: rule.note).insert(db)
+            let id = s.id.rawValue
+            var arguments: StatementArguments = [id, s.name, s.organisation?.rawValue, s.description, s.ages?.minMonths, s.ages?.maxMonths]
+            arguments += [s.cost?.rawValue, s.costNote, JSONColumn.encode(s.languages), JSONColumn.encode(s.delivery.map(\.rawValue))]
+            arguments += [s.contact.phone, s.contact.email, s.contact.website, s.contact.address, s.contact.postcode]
+            arguments += [s.confidentialAddress, s.status.rawValue, s.lastVerified?.description, s.sector?.rawValue, s.howToRefer]
+            arguments += [JSONColumn.encode(s.attributes), JSONColumn.encode(s.sources)]
+            try service.execute(arguments: arguments)
+            for (i, code) in s.areas.enumerated() { try serviceArea.execute(arguments: [id, code.rawValue, i]) }
+            for (i, levelID) in s.levels.enumerated() { try serviceLevel.execute(arguments: [id, levelID.rawValue, i]) }
+            for (i, categoryID) in s.categories.enumerated() { try serviceCategory.execute(arguments: [id, categoryID.rawValue, i]) }
+            for (i, r) in s.eligibility.enumerated() {
+                try rule.execute(arguments: [id, i, r.effect.rawValue, r.condition.key, r.note])
             }
             // Keywords: category names and synonyms, organisation and area names, so "debt" finds
             // a service filed under poverty and housing.
             var keywords: [String] = []
-            for id in s.categories {
-                if let c = graph.categories[id] { keywords.append(c.name); keywords += c.synonyms }
+            for categoryID in s.categories {
+                if let c = graph.categories[categoryID] { keywords.append(c.name); keywords += c.synonyms }
             }
             if let org = s.organisation.flatMap({ graph.organisations[$0] }) { keywords.append(org.name) }
             for code in s.areas { if let a = graph.areas[code] { keywords.append(a.name) } }
-            try db.execute(sql: "INSERT INTO serviceSearch(serviceId, name, keywords, description) VALUES (?, ?, ?, ?)",
-                           arguments: [s.id.rawValue, s.name, keywords.joined(separator: " "), s.description])
+            try search.execute(arguments: [id, s.name, keywords.joined(separator: " "), s.description])
         }
-        for route in graph.sortedRoutes {
+        let route = try statement("""
+            INSERT INTO referralRoute (id, fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for r in graph.sortedRoutes {
             var fromRole: String?
             var fromService: String?
-            switch route.from {
+            switch r.from {
             case .role(let role): fromRole = role.rawValue
             case .service(let id): fromService = id.rawValue
             }
-            try RouteRecord(id: route.id, fromRole: fromRole, fromServiceId: fromService, toServiceId: route.to.rawValue,
-                            mode: route.mode.rawValue, kind: route.kind.rawValue, conditions: route.conditions, notes: route.notes,
-                            sources: JSONColumn.encode(route.sources)).insert(db)
+            try route.execute(arguments: [r.id, fromRole, fromService, r.to.rawValue, r.mode.rawValue, r.kind.rawValue, r.conditions,
+                                          r.notes, JSONColumn.encode(r.sources)])
         }
     }
 

@@ -199,14 +199,14 @@ struct BookmarkScanner {
             }
             var bookmark = Bookmark(
                 title: Self.decodeEntities(text), titleLocation: location(at: textStart),
-                href: tag.attributes["href"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) },
+                href: tag.attributes["href"].map { $0.trimmed },
                 location: tagLocation,
                 addDate: tag.attributes["add_date"].flatMap(Self.day(fromTimestamp:)),
                 tags: tags,
                 folders: (stack.compactMap { $0 }),
                 description: nil)
             // Scuttle writes the description as an attribute rather than a <DD>.
-            if let description = tag.attributes["description"].map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }), !description.isEmpty {
+            if let description = tag.attributes["description"].map({ $0.trimmed }), !description.isEmpty {
                 bookmark.description = (description, tagLocation)
             }
             // An <H3> whose <DL> never came (Safari's empty folders) does not own this link.
@@ -219,7 +219,7 @@ struct BookmarkScanner {
             let raw = String(decoding: bytes[position..<end], as: UTF8.self)
             position = end
             if case .bookmark(let i) = last {
-                let text = Self.decodeEntities(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = Self.decodeEntities(raw).trimmed
                 if !text.isEmpty { bookmarks[i].description = (text, location(at: textStart)) }
             }
             last = .none
@@ -404,7 +404,7 @@ struct BookmarkScanner {
 
     /// `ADD_DATE` is Unix seconds; Google Bookmarks wrote microseconds and some tools milliseconds.
     static func day(fromTimestamp text: String) -> Day? {
-        guard var seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds > 0 else { return nil }
+        guard var seconds = Double(text.trimmed), seconds > 0 else { return nil }
         while seconds > 1e11 { seconds /= 1000 }  // ms → s, µs → ms → s
         return ExcelDate.civilFromDays(Int((seconds / 86_400).rounded(.down)))
     }

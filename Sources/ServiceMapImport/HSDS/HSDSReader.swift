@@ -172,7 +172,7 @@ public struct HSDSReader {
         for sheet in try reader.sheets() {
             try reader.forEachRow(in: sheet, diagnostics: &tableDiagnostics) { row in
                 if header.isEmpty {
-                    for cell in row.cells { header[cell.column] = cell.value.text?.trimmingCharacters(in: .whitespaces).lowercased() }
+                    for cell in row.cells { header[cell.column] = cell.value.text?.trimmed.lowercased() }
                     return
                 }
                 let line = row.line ?? row.number
@@ -270,7 +270,7 @@ struct PackageJoin {
                 let termID = link["taxonomy_term_id"]?.text ?? link["taxonomy_id"]?.text
                 if let termID, let term = terms[termID]?.first { attributes.append(link.setting("taxonomy_term", term)) } else { attributes.append(link) }
             }
-            for termID in (service["taxonomy_ids"]?.text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !termID.isEmpty {
+            for termID in (service["taxonomy_ids"]?.text ?? "").split(separator: ",").map({ $0.trimmed }) where !termID.isEmpty {
                 if let term = terms[termID]?.first { attributes.append(.object([("taxonomy_term", term)], at: at)) }
             }
             set("attributes", attributes)

@@ -185,7 +185,7 @@ struct HSDSServiceMapping {
                 }
             case ServiceMapVocabulary.referral:
                 guard let code else { continue }
-                let parts = (value ?? "").split(separator: ";").map { String($0).trimmingCharacters(in: .whitespaces) }
+                let parts = (value ?? "").split(separator: ";").map { String($0).trimmed }
                 let mode = parts.first.flatMap(ReferralMode.init(rawValue:)) ?? (code == "self" ? .selfReferral : .professional)
                 let kind = parts.dropFirst().first.flatMap(RouteKind.init(rawValue:)) ?? .referral
                 if code == "self" && mode == .selfReferral && kind == .referral {

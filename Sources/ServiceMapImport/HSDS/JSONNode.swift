@@ -32,7 +32,7 @@ struct JSONNode {
     var text: String? {
         switch value {
         case .string(let s):
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmed
             return t.isEmpty ? nil : t
         case .number(let n): return n
         case .bool(let b): return b ? "true" : "false"

@@ -93,9 +93,9 @@ public struct MarkdownServiceReader {
         // "\r\n" is one Character in Swift, so split on every kind of line end.
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        guard let first = lines.first, first.trimmed == "---" else { return nil }
         guard let end = lines.indices.dropFirst().first(where: {
-            let t = lines[$0].trimmingCharacters(in: .whitespaces)
+            let t = lines[$0].trimmed
             return t == "---" || t == "..."
         }) else { return nil }
         let yaml = lines[1..<end].joined(separator: "\n")
@@ -187,12 +187,12 @@ private struct FrontMatter {
     static func items(_ node: Node) -> [String] {
         switch node {
         case .scalar(let scalar):
-            let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = scalar.string.trimmed
             return text.isEmpty || text == "~" || text == "null" ? [] : [text]
         case .sequence(let sequence):
             return sequence.flatMap { items($0) }
         case .mapping, .alias:
-            return [((try? Yams.serialize(node: node)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)].filter { !$0.isEmpty }
+            return [((try? Yams.serialize(node: node)) ?? "").trimmed].filter { !$0.isEmpty }
         }
     }
 

@@ -137,7 +137,7 @@ struct SheetMapping {
         var ignored: Set<Int> = []
         var used: Set<Field> = []
         for cell in headerRow.cells {
-            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+            guard let text = cell.value.text?.trimmed, !text.isEmpty else { continue }
             names[cell.column] = text
             if let field = mapper.options.mapping.fields(for: text, kind: best.kind) {
                 if used.contains(field) && !Self.repeatableFields.contains(field) {
@@ -180,7 +180,7 @@ struct SheetMapping {
                                                      at: location(row, cell.column)))
                 continue
             }
-            guard let text = cell.value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+            guard let text = cell.value.text?.trimmed, !text.isEmpty,
                   !header.ignored.contains(cell.column) else { continue }
             if let field = header.fields[cell.column] {
                 fields[field, default: []].append((text, cell.column))

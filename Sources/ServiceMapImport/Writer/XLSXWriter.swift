@@ -97,7 +97,7 @@ public struct XLSXWriter: Sendable {
         var used: Set<String> = []
         return sheets.enumerated().map { i, sheet in
             var base = String(Self.clean(sheet.name).filter { !"[]:*?/\\".contains($0) }.prefix(31))
-            if base.trimmingCharacters(in: .whitespaces).isEmpty { base = "Sheet\(i + 1)" }
+            if base.trimmed.isEmpty { base = "Sheet\(i + 1)" }
             var name = base
             var n = 2
             while used.contains(name.lowercased()) {

@@ -14,6 +14,8 @@ final class ZipPackage {
     private let entries: [String: Entry]
     /// Uncompressed bytes produced so far by every read of this package.
     private var totalBytes: UInt64 = 0
+    /// Byte ranges of the entries, so inflating can be bounded by us (see `ZipDirectory`).
+    private let directory: ZipDirectory?
 
     /// Opens `path`, telling apart the usual ways a "spreadsheet" is not a zip at all.
     init(path: String, limits: ReaderLimits, kind: String) throws {
@@ -56,6 +58,8 @@ final class ZipPackage {
             entries[Self.normalise(entry.path)] = entry
         }
         self.entries = entries
+        directory = (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+            .flatMap { ZipDirectory(bytes: $0, normalise: Self.normalise) }
     }
 
     static func normalise(_ name: String) -> String {
@@ -101,7 +105,7 @@ final class ZipPackage {
         // whose central directory is slightly off (calamine's issue252 file is 2 bytes over).
         let entryLimit = min(limits.maxEntryBytes, declared + (1 << 20))
         do {
-            _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: true) { data in
+            let consumer: (Data) throws -> Void = { [self] data in
                 produced += UInt64(data.count)
                 totalBytes += UInt64(data.count)
                 if produced > entryLimit {
@@ -114,6 +118,18 @@ final class ZipPackage {
                     throw bomb("takes the archive past \(limits.maxTotalBytes) uncompressed bytes")
                 }
                 try data.withUnsafeBytes { try consume($0) }
+            }
+            if let directory, let span = directory.spans[Self.normalise(part)], span.method == 8 {
+                // Feed the inflater ourselves: asked for input past the entry's end, the stream is
+                // damaged, and we say so instead of letting the inflate loop spin.
+                _ = try Data.decompress(size: Int64(span.compressedSize), bufferSize: 256 * 1024, skipCRC32: true,
+                                        provider: { position, size in
+                                            let chunk = directory.chunk(of: span, at: Int(position), size: size)
+                                            if chunk.isEmpty { throw TruncatedStream() }
+                                            return chunk
+                                        }, consumer: consumer)
+            } else {
+                _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: true, consumer: consumer)
             }
         } catch let failure as ImportFailure {
             throw failure
@@ -128,3 +144,8 @@ final class ZipPackage {
 
 /// Thrown by a consumer to stop inflating a part once it has what it needs.
 struct StopReading: Error {}
+
+/// A deflate stream that needed more input than its entry holds.
+struct TruncatedStream: Error, CustomStringConvertible {
+    var description: String { "the compressed data ends before the stream does" }
+}
