@@ -82,7 +82,7 @@ public struct HSDSWriter {
         if !s.eligibility.isEmpty { o["eligibility_description"] = .string(eligibilityText(s.eligibility)) }
         if let ages = s.ages {
             if let lo = ages.minMonths { o["minimum_age"] = .number(Self.years(lower: lo)) }
-            if let hi = ages.maxMonths, let years = Self.years(upper: hi) { o["maximum_age"] = .number(years) }
+            if let hi = ages.maxMonths { o["maximum_age"] = .number(Self.years(upper: hi)) }
         }
         if let phone = s.contact.phone {
             o["phones"] = .array([.object(["id": .string(Self.uuid("phone", s.id.rawValue)), "service_id": .string(serviceID), "number": .string(phone)])])
@@ -214,16 +214,17 @@ public struct HSDSWriter {
         }
     }
 
-    /// Years such that the reader's `Int(years × 12)` gives back `months` (nudged half a month
-    /// away from zero so floating point cannot round it down).
+    /// Years such that the reader's `Int(years × 12)` gives back `months`: exact for whole years,
+    /// otherwise nudged half a month away from zero so truncation cannot land on the wrong month.
+    /// Months before birth give negative years (pregnancy starts at −0.75).
     static func years(lower months: Int) -> Double {
-        (Double(months) + (months < 0 ? -0.5 : 0.5)) / 12
+        months % 12 == 0 ? Double(months / 12) : (Double(months) + (months < 0 ? -0.5 : 0.5)) / 12
     }
 
-    /// Years such that the reader's `Int(years × 12) + 11` gives back `months`; nil when no
-    /// number of years can (an upper bound under a year, which HSDS cannot express).
-    static func years(upper months: Int) -> Double? {
-        months >= 11 ? (Double(months - 11) + 0.5) / 12 : nil
+    /// Years such that the reader's `Int(years × 12) + 11` gives back `months` (an upper bound is
+    /// the last month of the year named: "up to 5" is 71 months).
+    static func years(upper months: Int) -> Double {
+        years(lower: months - 11)
     }
 
     /// A stable UUID for a record: SHA-256 of `servicemap:<kind>:<key>`, version 8, RFC 4122 variant.
