@@ -60,18 +60,19 @@ public enum AgeRangeParser {
     }
 
     public static func parse(_ input: String) -> Result<AgeRange, Failure> {
+        if let quick = plainYears(input) { return .success(quick) }
         var text = input.lowercased()
-            .replacingOccurrences(of: "–", with: "-")
-            .replacingOccurrences(of: "—", with: "-")
-            .replacingOccurrences(of: "’", with: "'")
-            .trimmed
+        for (dash, plain) in [("–", "-"), ("—", "-"), ("’", "'")] where text.contains(dash) {
+            text = text.replacingOccurrences(of: dash, with: plain)
+        }
+        text = text.trimmed
         if text.isEmpty { return .failure(.unreadable) }
         for (phrase, replacement) in [
             // Upper case marks the pregnancy token so the later "birth" → "0" cannot touch it.
             ("antenatal", "PREBIRTH"), ("pre-birth", "PREBIRTH"), ("pre birth", "PREBIRTH"),
             ("prebirth", "PREBIRTH"), ("pregnancy", "PREBIRTH"), ("pregnant", "PREBIRTH"),
             ("unborn", "PREBIRTH"), ("conception", "PREBIRTH"), ("newborn", "0"), ("birth", "0"),
-        ] {
+        ] where text.contains(phrase) {
             text = text.replacingOccurrences(of: phrase, with: replacement)
         }
         let words: [String: AgeRange] = [
@@ -123,6 +124,31 @@ public enum AgeRangeParser {
         default:
             return .failure(.unreadable)
         }
+    }
+
+    /// The commonest form, "0-5" or "2 – 4", read without the general parser.
+    static func plainYears(_ text: String) -> AgeRange? {
+        var numbers: [Int] = []
+        var current: Int?
+        var sawDash = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "0"..."9":
+                current = (current ?? 0) * 10 + Int(scalar.value - 48)
+                if current! > 150 { return nil }
+            case "-", "–", "—":
+                guard let n = current, numbers.isEmpty, !sawDash else { return nil }
+                numbers.append(n)
+                current = nil
+                sawDash = true
+            case " ":
+                continue
+            default:
+                return nil
+            }
+        }
+        guard sawDash, let last = current, numbers.count == 1 else { return nil }
+        return AgeRange(minMonths: numbers[0] * 12, maxMonths: last * 12 + 11)
     }
 
     private enum Token: Equatable {

@@ -11,6 +11,10 @@ public final class ServiceStore: Sendable {
     public convenience init(path: String) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // A large import is one transaction: give it room before pages spill to the WAL.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try self.init(writer: pool)
     }
@@ -193,12 +197,12 @@ public final class ServiceStore: Sendable {
         for r in try AreaRecord.fetchAll(db) {
             guard let kind = AreaKind(rawValue: r.kind) else { continue }
             graph.areas[AreaCode(r.code)] = Area(code: AreaCode(r.code), name: r.name, kind: kind, parent: r.parentCode.map(AreaCode.init),
-                                                 sources: try JSONColumn.decode(Sources.self, r.sources))
+                                                 sources: try JSONColumn.decodeSources(r.sources))
         }
         for r in try LevelRecord.fetchAll(db) {
             graph.levels[LevelID(r.id)] = LevelOfNeed(id: LevelID(r.id), area: AreaCode(r.areaCode), name: r.name, order: r.position,
                                                       ring: r.ring.flatMap(ContinuumRing.init(rawValue:)), description: r.description,
-                                                      sources: try JSONColumn.decode(Sources.self, r.sources))
+                                                      sources: try JSONColumn.decodeSources(r.sources))
         }
         for r in try CategoryRecord.fetchAll(db) {
             graph.categories[CategoryID(r.id)] = NeedCategory(id: CategoryID(r.id), name: r.name, parent: r.parentId.map(CategoryID.init),
@@ -207,7 +211,7 @@ public final class ServiceStore: Sendable {
         for r in try OrganisationRecord.fetchAll(db) {
             graph.organisations[OrganisationID(r.id)] = Organisation(
                 id: OrganisationID(r.id), name: r.name, sector: r.sector.flatMap(Sector.init(rawValue:)), website: r.website,
-                description: r.description, sources: try JSONColumn.decode(Sources.self, r.sources))
+                description: r.description, sources: try JSONColumn.decodeSources(r.sources))
         }
         var areas: [String: [AreaCode]] = [:]
         for r in try ServiceAreaRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
@@ -239,14 +243,14 @@ public final class ServiceStore: Sendable {
                 confidentialAddress: r.confidentialAddress, status: ServiceStatus(rawValue: r.status) ?? .active,
                 lastVerified: r.lastVerified.flatMap(Day.init(parsing:)), sector: r.sector.flatMap(Sector.init(rawValue:)),
                 howToRefer: r.howToRefer, attributes: try JSONColumn.decode([String: String].self, r.attributes),
-                sources: try JSONColumn.decode(Sources.self, r.sources))
+                sources: try JSONColumn.decodeSources(r.sources))
         }
         for r in try RouteRecord.fetchAll(db) {
             let from: Referrer = r.fromServiceId.map { .service(ServiceID($0)) } ?? .role(ReferrerRole(r.fromRole ?? ""))
             graph.insert(ReferralRoute(
                 from: from, to: ServiceID(r.toServiceId), mode: ReferralMode(rawValue: r.mode) ?? .professional,
                 kind: RouteKind(rawValue: r.kind) ?? .referral, conditions: r.conditions, notes: r.notes,
-                sources: try JSONColumn.decode(Sources.self, r.sources)))
+                sources: try JSONColumn.decodeSources(r.sources)))
         }
         return graph
     }
@@ -284,7 +288,7 @@ public final class ServiceStore: Sendable {
                 ReferralRoute(from: r.fromServiceId.map { .service(ServiceID($0)) } ?? .role(ReferrerRole(r.fromRole ?? "")),
                               to: ServiceID(r.toServiceId), mode: ReferralMode(rawValue: r.mode) ?? .professional,
                               kind: RouteKind(rawValue: r.kind) ?? .referral, conditions: r.conditions, notes: r.notes,
-                              sources: try JSONColumn.decode(Sources.self, r.sources))
+                              sources: try JSONColumn.decodeSources(r.sources))
             }
         }
     }
