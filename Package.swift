@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "ServiceMapCoreTests", dependencies: ["ServiceMapCore", "TestSupport"]),
         .testTarget(name: "ServiceMapImportTests", dependencies: ["ServiceMapImport", "TestSupport"]),
         .testTarget(name: "ServiceMapStoreTests", dependencies: ["ServiceMapStore", "ServiceMapImport", "TestSupport"]),
+        .testTarget(name: "ServiceMapSiteTests", dependencies: ["ServiceMapSite", "ServiceMapStore", "ServiceMapImport", "TestSupport"]),
         .testTarget(name: "ServiceMapCLITests", dependencies: ["ServiceMapCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

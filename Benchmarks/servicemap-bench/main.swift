@@ -45,9 +45,10 @@ case "import":
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
     }
     try measure("import \(path)") {
-        let result = measure("  read and map") { Importer().read([path]) }
+        var result = measure("  read and map") { Importer().read([path]) }
         var assembler = GraphAssembler()
         assembler.add(result.fragment)
+        result.fragment = GraphFragment()
         let (graph, diagnostics) = measure("  resolve and check") { assembler.assemble() }
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else {

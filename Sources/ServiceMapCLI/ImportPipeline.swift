@@ -35,10 +35,11 @@ public struct ImportPipeline {
     /// Reads and checks, without touching any store.
     public func check(base: ServiceGraph = .empty, progress: (String) -> Void = { _ in }) -> Outcome {
         progress("reading \(Importer.inputFiles(paths).count) files")
-        let result = Importer(options: options).read(paths)
+        var result = Importer(options: options).read(paths)
         progress("resolving names and checking the graph")
         var assembler = GraphAssembler(base: base)
         assembler.add(result.fragment)
+        result.fragment = GraphFragment()  // the assembler holds the only copy and frees it as it goes
         let (graph, diagnostics) = assembler.assemble()
         return Outcome(graph: graph, diagnostics: Self.sorted(diagnostics), files: result.files, run: nil)
     }

@@ -19,8 +19,12 @@ public struct GraphAssembler {
     }
 
     /// The assembled graph and every diagnostic: the readers', the assembler's and the model rules'.
-    public func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
+    ///
+    /// Drafts are released as they become records, so a large import never holds a
+    /// whole directory twice.
+    public mutating func assemble() -> (graph: ServiceGraph, diagnostics: [Diagnostic]) {
         var run = Run(graph: graph)
+        graph = ServiceGraph()
         run.diagnostics = fragments.diagnostics
         for draft in fragments.areas { run.addArea(draft) }
         run.resolveAreaParents(fragments.areas)
@@ -28,9 +32,18 @@ public struct GraphAssembler {
         for draft in fragments.categories { run.addCategory(draft) }
         for draft in fragments.categories { run.resolveCategoryParent(draft) }
         for draft in fragments.organisations { run.addOrganisation(draft) }
-        for draft in fragments.services where !draft.isSupplement { run.addService(draft) }
-        for draft in fragments.services where draft.isSupplement { run.addSupplement(draft) }
-        for draft in fragments.routes { run.addRoute(draft) }
+        var services = fragments.services
+        fragments.services = []
+        services.reverse()
+        var supplements: [ServiceDraft] = []
+        while let draft = services.popLast() {
+            if draft.isSupplement { supplements.append(draft) } else { run.addService(draft) }
+        }
+        for draft in supplements { run.addSupplement(draft) }
+        var routes = fragments.routes
+        fragments.routes = []
+        routes.reverse()
+        while let draft = routes.popLast() { run.addRoute(draft) }
         run.diagnostics += GraphRules.check(run.graph)
         return (run.graph, run.diagnostics)
     }

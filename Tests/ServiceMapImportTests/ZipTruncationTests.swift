@@ -73,6 +73,7 @@ struct ZipTruncationTests {
         let error = #expect(throws: ImportFailure.self) {
             try reader.forEachRow(in: try reader.sheets()[0], diagnostics: &diagnostics) { _ in rowsRead += 1 }
         }
-        #expect(error?.code == .truncatedFile)
+        // Either the inflater reports the missing input, or the XML ends mid-element first; never a hang.
+        #expect(error?.code == .truncatedFile || error?.code == .malformedXML)
     }
 }
