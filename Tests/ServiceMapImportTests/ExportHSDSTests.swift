@@ -125,4 +125,76 @@ struct ExportHSDSTests {
         #expect(process.terminationStatus == 0, "\(text.prefix(3000))")
         #expect(text.contains("ok -- validation done"))
     }
+
+    /// The CSV data package validates too: its tables, read as HSDS's tabular JSON (one array of
+    /// rows per table, typed by the schema: an empty cell is an absent value unless the column is
+    /// plain text), against the official compiled tabular schema.
+    @Test func csvDataPackageValidatesAgainstTheOfficialTabularSchema() throws {
+        let schemaURL = corpusRoot.appendingPathComponent("hsds/hsds30-schema-compiled__tabular.json")
+        guard let tool = Self.checkJSONSchema, FileManager.default.fileExists(atPath: schemaURL.path) else {
+            print("skipped: check-jsonschema (pip install check-jsonschema) or the HSDS schema in ../shared/corpus/hsds is missing — HSDS package not validated")
+            return
+        }
+        let folder = try Self.exported()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
+        let tables = try #require(schema["properties"] as? [String: Any])
+        var tabular: [String: Any] = [:]
+        var seen: [String] = []
+        for (name, value) in tables {
+            guard let items = (value as? [String: Any])?["items"] as? [String: Any], let path = items["path"] as? String,
+                  let properties = items["properties"] as? [String: Any] else { continue }
+            let file = folder.appendingPathComponent("csv/" + path)
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            seen.append(path)
+            let reader = try CSVReader(path: file.path, limits: ReaderLimits())
+            var header: [Int: String] = [:]
+            var rows: [[String: Any]] = []
+            var diagnostics: [Diagnostic] = []
+            for sheet in try reader.sheets() {
+                try reader.forEachRow(in: sheet, diagnostics: &diagnostics) { row in
+                    if header.isEmpty {
+                        for cell in row.cells { header[cell.column] = cell.value.text }
+                        return
+                    }
+                    var object: [String: Any] = [:]
+                    for cell in row.cells {
+                        guard let key = header[cell.column], let text = cell.value.text else { continue }
+                        let property = properties[key] as? [String: Any] ?? [:]
+                        let type = property["type"] as? String ?? "string"
+                        if type == "number" || type == "integer" {
+                            if let n = Double(text) { object[key] = n }
+                        } else if !text.isEmpty || (property["format"] == nil && type == "string") {
+                            object[key] = text
+                        }
+                    }
+                    rows.append(object)
+                }
+            }
+            tabular[name] = rows
+        }
+        #expect(seen.contains("services.csv") && seen.contains("taxonomy_terms.csv") && seen.contains("attributes.csv"))
+        let instance = folder.appendingPathComponent("tabular.json")
+        try JSONSerialization.data(withJSONObject: tabular).write(to: instance)
+        let (status, text) = try Self.run(tool, ["--schemafile", schemaURL.path, instance.path])
+        #expect(status == 0, "\(text.prefix(3000))")
+    }
+
+    static var checkJSONSchema: String? {
+        ["/usr/local/bin/check-jsonschema", "/usr/bin/check-jsonschema", NSHomeDirectory() + "/.local/bin/check-jsonschema",
+         NSHomeDirectory() + "/.pyenv/shims/check-jsonschema"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
 }
