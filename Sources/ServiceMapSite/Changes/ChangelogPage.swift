@@ -41,6 +41,10 @@ public enum ChangelogPage {
                let href = link(ServiceID(change.id)) {
                 name = "<a href=\"\(escape(href))\">\(name)</a>"
             }
+            // Services of the same name in several areas (Family Nurse Partnership) say which.
+            if change.entity == "service", let area = graph.services[ServiceID(change.id)]?.areas.first.flatMap({ graph.areas[$0] }) {
+                name += " <span class=\"change-area\">(\(escape(area.name)))</span>"
+            }
             html += "<li><span class=\"change-kind change-\(change.kind.rawValue)\">\(verb)</span> \(escape(entityLabel(change.entity))) \(name)"
             if !change.fields.isEmpty {
                 html += "<ul>"
