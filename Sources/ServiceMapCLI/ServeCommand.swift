@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import ServiceMapCore
+import ServiceMapImport
 import ServiceMapStore
 
 /// `servicemap serve`: build the site, serve it on 127.0.0.1, rebuild on save, reload the page.
@@ -12,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Imports the data folder, builds the site into a temporary folder and serves it at \
             http://127.0.0.1:PORT/. Every half second it checks the files under the data folder and the \
-            theme; when one changes it re-imports, rebuilds and the open page reloads itself. Import \
+            theme; when one changes it re-reads only the changed files, re-assembles, rebuilds and the open page reloads itself. Import \
             errors are printed here and shown on the page (the last good build stays up). Ctrl-C stops it.
             By default the preview keeps its own database, so your servicemap.sqlite is not touched; \
             give --database to preview (and record runs in) a real one.
@@ -153,7 +154,7 @@ final class PreviewSession: @unchecked Sendable {
         var problems: [String] = []
         do {
             let store = try ServiceStore(path: database)
-            let outcome = try ImportPipeline(paths: [data]).run(into: store)
+            let outcome = try importChanged(into: store)
             let shown = outcome.diagnostics.filter { $0.severity == .error }
             for d in outcome.diagnostics where d.severity != .note { log(d.description) }
             if outcome.applied {
@@ -175,6 +176,54 @@ final class PreviewSession: @unchecked Sendable {
         } else {
             log("[\(reason)] \(problems.count) error\(problems.count == 1 ? "" : "s"): the page shows them; serving the last good build")
         }
+    }
+
+    /// Files read at the last build, by path: their stamp (modification time and size) and what
+    /// reading them gave. Only files whose stamp changed are read again.
+    private var readCache: [String: (stamp: String, fragment: GraphFragment, hash: String)] = [:]
+    /// How many files the last build read again (the rest came from `readCache`).
+    private(set) var filesReadLastBuild = 0
+
+    /// `ImportPipeline.run` for the preview, re-reading only the files that changed since the last
+    /// build (a mapping file changes how every file reads, so any mapping file means a full read).
+    func importChanged(into store: ServiceStore) throws -> ImportPipeline.Outcome {
+        let started = Date()
+        let files = Importer.inputFiles([data])
+        if files.contains(where: { InputFormat.forPath($0) == .mapping }) {
+            readCache = [:]
+            filesReadLastBuild = files.count
+            return try ImportPipeline(paths: [data]).run(into: store)
+        }
+        let importer = Importer()
+        var fragment = GraphFragment()
+        var stored: [ServiceStore.StoredFile] = []
+        var reread = 0
+        var fresh: [String: (stamp: String, fragment: GraphFragment, hash: String)] = [:]
+        for file in files {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            let stamp = "\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)/\(attributes?[.size] as? Int ?? -1)"
+            let entry = readCache[file].flatMap { $0.stamp == stamp ? $0 : nil } ?? {
+                reread += 1
+                let read = importer.readFile(file)
+                return (stamp, read.fragment, read.hash)
+            }()
+            fresh[file] = entry
+            fragment.append(entry.fragment)
+            stored.append(.init(path: file, format: InputFormat.forPath(file)?.rawValue ?? "unknown", sha256: entry.hash,
+                                records: entry.fragment.recordCount))
+        }
+        readCache = fresh
+        filesReadLastBuild = reread
+        var assembler = GraphAssembler()
+        assembler.add(fragment)
+        let (graph, found) = assembler.assemble()
+        let diagnostics = ImportPipeline.sorted(found)
+        var outcome = ImportPipeline.Outcome(graph: graph, diagnostics: diagnostics, files: [], run: nil)
+        guard !diagnostics.hasErrors else { return outcome }
+        outcome.run = try store.apply(
+            graph, mode: "replace", files: stored,
+            diagnostics: diagnostics, startedAt: started, finishedAt: Date())
+        return outcome
     }
 
     /// The default publisher: the static site, as `servicemap build` makes it.

@@ -63,7 +63,9 @@ struct ServeTests {
         let text = try String(contentsOf: services, encoding: .utf8)
         try (text + ",Preview Test Service,,glasgow-city,Added while the preview runs.\n").write(to: services, atomically: true, encoding: .utf8)
         #expect(eventually { fetch(base)?.body.contains("Preview Test Service") == true })
-        #expect(session.status.version > version)
+        #expect(eventually { session.status.version > version })
+        // Only the edited spreadsheet was read again.
+        #expect(session.filesReadLastBuild == 1)
         #expect(session.status.errors.isEmpty)
 
         // A broken edit: the errors reach the page's status; the last good build stays up.
