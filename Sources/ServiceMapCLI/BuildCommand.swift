@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ServiceMapCore
+import ServiceMapSite
 import ServiceMapStore
 
 struct BuildCommand: ParsableCommand {
@@ -24,7 +25,7 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
-/// Builds the site from the store. The site generator lands with issue 5; until then this says so.
+/// Builds the site from the store: the site reads the store, never the files.
 struct SiteRunner {
     var database: String
     var output: String
@@ -36,7 +37,18 @@ struct SiteRunner {
             console.err("servicemap: no database at \(database); run `servicemap import` first")
             throw ExitCode(2)
         }
-        console.err("servicemap: the site generator is not part of this build yet (issue 5); the import above is complete and stored in \(database)")
-        throw ExitCode(3)
+        guard FileManager.default.fileExists(atPath: theme + "/templates") else {
+            console.err("servicemap: no theme at \(theme) (expected \(theme)/templates); run from the repository folder or give --theme")
+            throw ExitCode(2)
+        }
+        let graph = try ServiceStore(path: database).loadGraph()
+        let builder = SiteBuilder(graph: graph, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output))
+        do {
+            let report = try builder.build { console.progress($0) }
+            console.err("built \(report.pages) pages (\(report.files) files) into \(output)/ — open \(output)/index.html")
+        } catch let error as SiteBuildError {
+            console.err("servicemap: \(error)")
+            throw ExitCode(1)
+        }
     }
 }

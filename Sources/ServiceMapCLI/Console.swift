@@ -22,6 +22,12 @@ struct Console {
         err("[\(index)/\(count)] \(text)")
     }
 
+    /// Progress already numbered by the library (the site builder says `[2/7] render pages`).
+    func progress(_ text: String) {
+        guard !quiet else { return }
+        err(text)
+    }
+
     func report(_ diagnostics: [Diagnostic]) {
         for d in diagnostics where d.severity != .note || showNotes {
             err(d.description)

@@ -26,7 +26,7 @@ struct FindCommand: ParsableCommand {
     @Option(name: .long, help: "Who is referring: health visitor, GP, midwife, school, self …")
     var referrer: String?
 
-    @Option(name: .long, help: "Only services working below this ring of the continuum (e.g. \"child in need\" = below statutory social work).")
+    @Option(name: .long, help: "Only services working below this ring of the continuum (\"child in need\" = below statutory social work) or below a level of the area's framework (\"Tier 3\").")
     var below: String?
 
     @Flag(name: .long, help: "Only services the family can refer themselves to.")
@@ -51,6 +51,26 @@ struct FindCommand: ParsableCommand {
         }
         let serviceStore = try ServiceStore(path: store.database)
         let graph = try serviceStore.loadGraph()
+        var query: ServiceQuery
+        switch Self.query(area: area, age: age, needs: need, referrer: referrer, below: below, selfReferral: selfReferral, in: graph) {
+        case .success(let q): query = q
+        case .failure(let problems):
+            for p in problems.messages { console.err("servicemap: \(p)") }
+            throw ExitCode(2)
+        }
+        if !words.isEmpty { query.textMatches = try serviceStore.search(words.joined(separator: " ")) }
+        let matches = Array(graph.find(query).prefix(limit))
+        console.out(json ? try Self.json(matches) : Self.text(matches, query: query, graph: graph))
+    }
+
+    struct Problems: Error {
+        var messages: [String]
+    }
+
+    /// The question, from what a person typed (free text is added from the store's index).
+    static func query(
+        area: String?, age: String?, needs: [String], referrer: String?, below: String?, selfReferral: Bool, in graph: ServiceGraph
+    ) -> Result<ServiceQuery, Problems> {
         var query = ServiceQuery()
         var problems: [String] = []
         if let area {
@@ -59,47 +79,58 @@ struct FindCommand: ParsableCommand {
         if let age {
             if let months = ChildAge.months(parsing: age) { query.ageMonths = months } else { problems.append("unreadable age '\(age)'") }
         }
-        for word in need {
+        for word in needs {
             if let id = QueryTerms.category(word, in: graph) { query.needs.append(id) } else { problems.append("unknown need '\(word)'") }
         }
         if let referrer {
             query.referrer = ReferrerRole.recognise(referrer) ?? ReferrerRole(Slug.make(referrer))
         }
         if let below {
-            if let ring = ContinuumRing(parsing: below) { query.below = ring } else { problems.append("'\(below)' is not a ring of the continuum") }
+            if let ring = QueryTerms.ring(below, area: query.area, in: graph) {
+                query.below = ring
+            } else {
+                problems.append("'\(below)' is neither a ring of the continuum nor a level of need")
+            }
         }
         query.selfReferralOnly = selfReferral
-        if !words.isEmpty { query.textMatches = try serviceStore.search(words.joined(separator: " ")) }
-        guard problems.isEmpty else {
-            for p in problems { console.err("servicemap: \(p)") }
-            throw ExitCode(2)
-        }
-        let matches = Array(graph.find(query).prefix(limit))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            console.out(String(decoding: try encoder.encode(matches), as: UTF8.self))
-            return
-        }
+        return problems.isEmpty ? .success(query) : .failure(Problems(messages: problems))
+    }
+
+    static func json(_ matches: [ServiceMatch]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(matches), as: UTF8.self)
+    }
+
+    /// Ranked results in plain words: why each matched and how to refer.
+    static func text(_ matches: [ServiceMatch], query: ServiceQuery, graph: ServiceGraph) -> String {
         if matches.isEmpty {
-            console.out("No services match. Try fewer needs, a wider area, or no level limit.")
-            return
+            return "No services match. Try fewer needs, a wider area, or no level limit."
         }
+        var lines: [String] = []
         for (i, match) in matches.enumerated() {
             guard let service = graph.services[match.service] else { continue }
-            console.out("\(i + 1). \(service.name)\(service.organisation.flatMap { graph.organisations[$0] }.map { " — \($0.name)" } ?? "")")
-            console.out("   why: \(match.reasons.joined(separator: "; "))")
-            let how = match.routes.map { route -> String in
+            lines.append("\(i + 1). \(service.name)\(service.organisation.flatMap { graph.organisations[$0] }.map { " — \($0.name)" } ?? "")")
+            lines.append("   why: \(match.reasons.joined(separator: "; "))")
+            var how = match.routes.map { route -> String in
                 switch route.from {
                 case .role(let role) where role == .self: return "the family can refer themselves"
                 case .role(let role): return "\(role.label) (\(route.mode.label.lowercased()))"
+                    + (route.conditions.map { ", if: \($0)" } ?? "")
                 case .service(let id): return "from \(graph.services[id]?.name ?? id.rawValue)"
                 }
             }
-            if !how.isEmpty { console.out("   how to refer: \(how.joined(separator: "; "))") }
-            if let text = service.howToRefer { console.out("   the source says: \(text)") }
-            console.out("   contact: \(ContactWords.describe(service))")
+            // The practitioner asked as a referrer, but only the family's own way in is recorded:
+            // say so, rather than imply a referral route that nobody has written down.
+            if let referrer = query.referrer, referrer != .self, match.selfReferral,
+               !match.routes.contains(where: { $0.from == .role(referrer) || $0.from == .role("any-professional") }) {
+                how.append("no \(referrer.label.lowercased()) referral route is recorded: suggest the family refers themselves")
+            }
+            if !how.isEmpty { lines.append("   how to refer: \(how.joined(separator: "; "))") }
+            if let text = service.howToRefer { lines.append("   the source says: \(text)") }
+            lines.append("   contact: \(ContactWords.describe(service))")
         }
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -112,6 +143,17 @@ enum QueryTerms {
         if matches.count == 1 { return matches[0].code }
         let loose = graph.sortedAreas.filter { Slug.make($0.name).contains(key) }
         return loose.count == 1 ? loose[0].code : loose.first { $0.kind == .council }?.code
+    }
+
+    /// A ring by name or number, or a level of need (id or name) mapped to its ring. With an area,
+    /// level names are looked up in that area's framework first ("Tier 3" in Bromley).
+    static func ring(_ text: String, area: AreaCode?, in graph: ServiceGraph) -> ContinuumRing? {
+        if let ring = ContinuumRing(parsing: text) { return ring }
+        let key = Slug.make(text)
+        if let level = graph.levels[LevelID(key)] { return level.ring }
+        let local = area.map { graph.framework(for: $0) } ?? []
+        let named = { (levels: [LevelOfNeed]) in levels.first { Slug.make($0.name) == key }?.ring }
+        return named(local) ?? named(graph.sortedLevels)
     }
 
     static func category(_ text: String, in graph: ServiceGraph) -> CategoryID? {

@@ -36,7 +36,11 @@ public struct AgeRange: Hashable, Codable, Sendable, CustomStringConvertible {
         }
         func upper(_ months: Int) -> String {
             // A stored upper bound of 47 months means "up to the 4th birthday": say "3 years".
-            if months >= 11 && (months + 1) % 12 == 0 { return "\((months + 1) / 12 - 1) years" }
+            // (Below 23 months say the months: an upper bound of 11 is "11 months", not "0 years".)
+            if months >= 23 && (months + 1) % 12 == 0 {
+                let years = (months + 1) / 12 - 1
+                return years == 1 ? "1 year" : "\(years) years"
+            }
             if months < 0 { return "birth" }
             return months < 24 ? "\(months) months" : "\(months / 12) years"
         }

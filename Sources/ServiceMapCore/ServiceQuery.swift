@@ -70,8 +70,12 @@ extension ServiceGraph {
             }
             if let age = query.ageMonths {
                 if let ages = service.ages {
-                    guard ages.contains(months: age) else { continue }
-                    reasons.append(age < 0 ? "works with pregnant parents" : "ages \(ages)")
+                    guard ages.servesFamily(ofChildAged: age) else { continue }
+                    if ages.contains(months: age) {
+                        reasons.append(age < 0 ? "works with pregnant parents" : "ages \(ages)")
+                    } else {
+                        reasons.append("a service for parents (\(ages))")
+                    }
                     score += 0.5
                 } else {
                     reasons.append("ages not stated")
@@ -126,5 +130,20 @@ extension ServiceGraph {
                                         routes: usable, selfReferral: selfRoute != nil))
         }
         return matches.sorted { ($0.score, $1.name, $1.service) > ($1.score, $0.name, $0.service) }
+    }
+}
+
+extension AgeRange {
+    /// Adulthood, in months: 18 years.
+    public static let adulthood = 216
+
+    /// A service for parents: its youngest age is 18 or over.
+    public var isForParents: Bool { (minMonths ?? Int.min) >= Self.adulthood }
+
+    /// Whether a service with these ages helps the family of a child aged `months` (−1: unborn):
+    /// the child's age is in the range, or the service is for the parents, who are adults
+    /// whatever the child's age. `find` and the site's age facet both use this rule.
+    public func servesFamily(ofChildAged months: Int) -> Bool {
+        contains(months: months) || isForParents
     }
 }

@@ -83,7 +83,7 @@ struct ExportGraphTests {
         let tree = try FileTree(SeedFixture.files)
         defer { tree.remove() }
         let database = NSTemporaryDirectory() + "export-graph-\(UUID().uuidString).sqlite"
-        defer { try? FileManager.default.removeItem(atPath: database) }
+        defer { removeDatabase(database) }
         #expect(Self.exportRun(["import", tree.path(), "--database", database, "--quiet"]) == 0)
         for format in ["dot", "mermaid", "graphml"] {
             let output = NSTemporaryDirectory() + "referrals-\(UUID().uuidString).\(format)"

@@ -24,7 +24,7 @@ struct StoreTests {
         let store = try ServiceStore(path: path)
         #expect(try store.appliedMigrations() == ["v1-graph", "v2-run-snapshot"])
         #expect(try store.journalMode == "wal")
-        try? FileManager.default.removeItem(atPath: path)
+        removeDatabase(path)
     }
 
     @Test func csvRoundTripsThroughTheStore() throws {
@@ -48,7 +48,7 @@ struct StoreTests {
         let (graph, _, tree) = try importFixture()
         defer { tree.remove() }
         let path = temporaryPath("atomic.sqlite")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { removeDatabase(path) }
         let store = try ServiceStore(path: path)
         try store.apply(graph)
         let before = try store.tableCounts()

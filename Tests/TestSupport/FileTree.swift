@@ -53,3 +53,8 @@ public let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
 
 /// The shared corpus beside the repository (`../shared/corpus`).
 public let corpusRoot: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+/// Removes a SQLite database and its WAL and shared-memory files.
+public func removeDatabase(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}

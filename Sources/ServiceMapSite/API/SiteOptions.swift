@@ -1,0 +1,52 @@
+import Foundation
+
+/// Choices for one build of the site.
+public struct SiteOptions: Sendable {
+    /// The site's name, shown in every page's header and title.
+    public var title: String
+    /// A line under the title, e.g. who maintains the directory.
+    public var tagline: String
+    /// Search documents per shard file; a results page loads only the shards of the services it shows.
+    public var documentsPerShard: Int
+    /// Pages rendered at once; nil uses every core.
+    public var parallelism: Int?
+
+    public init(
+        title: String = "Family services directory",
+        tagline: String = "Services for families, and alternatives to social work",
+        documentsPerShard: Int = 50,
+        parallelism: Int? = nil
+    ) {
+        self.title = title
+        self.tagline = tagline
+        self.documentsPerShard = max(1, documentsPerShard)
+        self.parallelism = parallelism
+    }
+}
+
+/// What a build produced.
+public struct SiteBuildReport: Sendable {
+    public struct Step: Sendable {
+        public var name: String
+        public var seconds: Double
+    }
+    /// HTML pages written.
+    public var pages: Int
+    /// All files written (pages, search shards, assets, sitemap.xml).
+    public var files: Int
+    public var bytes: Int
+    /// Search index files (metadata, term, facet and document shards).
+    public var searchFiles: Int
+    public var steps: [Step]
+}
+
+/// A build failure, named after the step it happened in.
+public struct SiteBuildError: Error, CustomStringConvertible, Sendable {
+    public var step: String
+    public var message: String
+    public init(step: String, message: String) {
+        self.step = step
+        self.message = message
+    }
+    public var description: String { "\(step): error: \(message)" }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import ServiceMapCore
+
+/// The coverage section: `coverage/index.html` (every nation's boards side by side, Glasgow beside
+/// Bromley, links to every area's report) and `coverage/<area>.html`, one per area — a
+/// per-board and per-council report in the manner of 004's, printable.
+///
+/// The numbers come from `ServiceGraph.coverage` and `graphFindings` in ServiceMapCore, the same
+/// code `servicemap gaps` prints, so the site and the command line never disagree. Heat maps are
+/// tables: every cell shows its number and a word ("none", "one"), and colour only repeats it.
+/// Data quality leaves out staleness, which depends on the day of the build; `servicemap gaps
+/// --today` reports it, so the same inputs still build a byte-identical site.
+extension PageRenderer {
+    static let coverageFolder = "coverage"
+
+    func coveragePath(_ code: AreaCode) -> String { "coverage/\(context.areaStem[code] ?? "missing").html" }
+
+    func renderCoverage() throws {
+        let areas = context.sortedAreas
+        try parallel(areas.count) { index in
+            try renderCoverage(of: areas[index].code)
+        }
+        try page("coverage", path: "coverage/index.html", title: "Coverage and gaps", kind: "coverage") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            var comparisons: [[String: Any]] = []
+            // Each nation (or other top level) with its boards or regions side by side.
+            // The largest first: Scotland's fourteen boards are what an executive lead comes for.
+            let tops = graph.coverageColumns(CoverageScope()).columns.filter { !graph.children(of: $0).isEmpty }
+                .sorted { (-graph.children(of: $0).count, $0) < (-graph.children(of: $1).count, $1) }
+            for top in tops {
+                comparisons.append(matrixValues(graph.coverage(CoverageScope(areas: [top])), id: "m-\(context.areaStem[top] ?? top.rawValue)"))
+            }
+            // The trial sites of 000 and 002, when both are in the data: compared on the rings.
+            if graph.areas["glasgow-city"] != nil && graph.areas["bromley"] != nil {
+                comparisons.append(matrixValues(graph.coverage(CoverageScope(areas: ["glasgow-city", "bromley"])), id: "m-glasgow-bromley"))
+            }
+            v["coverage"] = [
+                "rule": CoverageMatrix.countingRule,
+                "matrices": comparisons,
+                "areas": coverageAreaTree(),
+            ].compacted
+        }
+    }
+
+    /// Every area, nested under its parent, each linking to its report.
+    func coverageAreaTree() -> [[String: Any]] {
+        func node(_ area: Area) -> [String: Any] {
+            ["name": area.name, "kind": area.kind.label, "href": coveragePath(area.code),
+             "children": graph.children(of: area.code).map(node)].compacted
+        }
+        return graph.coverageColumns(CoverageScope()).columns.compactMap { graph.areas[$0] }.map(node)
+    }
+
+    func renderCoverage(of code: AreaCode) throws {
+        guard let area = graph.areas[code] else { return }
+        let path = coveragePath(code)
+        try page("coverage", path: path, title: "Coverage: \(area.name)", kind: "coverage") { v in
+            var crumbs = [("Home", "index.html"), ("Coverage", "coverage/index.html")]
+            for ancestor in graph.ancestors(of: code).reversed() {
+                crumbs.append((graph.areas[ancestor]?.name ?? ancestor.rawValue, coveragePath(ancestor)))
+            }
+            v["breadcrumbs"] = breadcrumbs(crumbs)
+            var report: [String: Any] = [
+                "name": area.name, "kind": area.kind.label, "areaHref": context.areaPath(code),
+                "rule": CoverageMatrix.countingRule,
+            ]
+            if let parent = area.parent, graph.areas[parent] != nil {
+                report["parent"] = ["name": graph.areas[parent]!.name, "href": coveragePath(parent)]
+            }
+            if !graph.children(of: code).isEmpty {
+                report["subareas"] = matrixValues(graph.coverage(CoverageScope(areas: [code])), id: "subareas")
+            }
+            report["own"] = ringValues(graph.coverage(CoverageScope(areas: [code], subAreas: false)), area: code)
+            let findings = graph.graphFindings(GraphFindingOptions(areas: [code]))
+            report["findings"] = GraphFinding.Kind.allCases.compactMap { kind -> [String: Any]? in
+                let these = findings.filter { $0.kind == kind }
+                guard !these.isEmpty else { return nil }
+                return ["label": kind.label, "count": these.count, "items": these.map { ["message": $0.message] }]
+            }
+            let quality = graph.dataQuality(DataQualityOptions(areas: [code], today: Day(year: 1, month: 1, day: 1)))
+                .filter { $0.kind != .stale }
+            report["quality"] = DataQualityFinding.Kind.allCases.compactMap { kind -> [String: Any]? in
+                let these = quality.filter { $0.kind == kind }
+                guard !these.isEmpty else { return nil }
+                return ["label": kind.label, "count": these.count,
+                        "items": these.map { ["name": $0.name, "href": context.servicePath($0.service)] }]
+            }
+            v["report"] = report.compacted
+        }
+    }
+
+    /// A needs × areas table (services at any level), each cell a number with its heat and a link
+    /// to the area's report at that need.
+    func matrixValues(_ matrix: CoverageMatrix, id: String) -> [String: Any] {
+        [
+            "id": id,
+            "title": matrix.title,
+            "columns": matrix.columns.map { ["name": $0.name, "href": coveragePath($0.code)] },
+            "rows": matrix.rows.map { row -> [String: Any] in
+                [
+                    "name": row.name,
+                    "cells": matrix.columns.map { column -> [String: Any] in
+                        let cell = matrix.total(column.code, row.id)
+                        return cellValues(cell, href: coveragePath(column.code) + "#need-\(row.id.rawValue)",
+                                          label: "\(column.name), \(row.name.lowercased())")
+                    },
+                ]
+            },
+        ].compacted
+    }
+
+    /// One area's needs × rings, every cell naming its services.
+    func ringValues(_ matrix: CoverageMatrix, area: AreaCode) -> [String: Any] {
+        let framework = graph.framework(for: area)
+        let rings: [ContinuumRing?] = matrix.rings + [nil]
+        return [
+            "rings": rings.map { ring -> [String: Any] in
+                guard let ring else { return ["name": "Level not stated", "local": ""] }
+                let local = framework.filter { $0.ring == ring }.map(\.name).joined(separator: ", ")
+                return ["name": "\(ring.rawValue). \(ring.name)", "href": context.ringPath(ring), "local": local,
+                        "statutory": ring.isStatutory].compacted
+            },
+            "rows": matrix.rows.map { row -> [String: Any] in
+                let total = matrix.total(area, row.id)
+                return [
+                    "name": row.name, "anchor": "need-\(row.id.rawValue)", "href": context.categoryPath(row.id),
+                    "total": cellValues(total, href: nil, label: row.name),
+                    "cells": rings.map { ring -> [String: Any] in
+                        var values = cellValues(matrix.cell(area, row.id, ring: ring), href: nil,
+                                                label: "\(row.name.lowercased()), \(ring?.name ?? "level not stated")")
+                        values["services"] = (matrix.cell(area, row.id, ring: ring)?.services ?? []).map { entry -> [String: Any] in
+                            ["name": entry.name, "href": context.servicePath(entry.service), "reach": entry.reach.words(graph) ?? ""].compacted
+                        }
+                        return values.compacted
+                    },
+                ].compacted
+            },
+        ]
+    }
+
+    func cellValues(_ cell: CoverageCell?, href: String?, label: String) -> [String: Any] {
+        let count = cell?.count ?? 0
+        let heat = cell?.heat ?? 0
+        // Shown beside the number only where it adds something; spoken in full in the link's name.
+        let word = count == 0 ? "none" : count == 1 ? "thin" : ""
+        let spoken = count == 0 ? "none" : count == 1 ? "one service (thin)" : "\(count) services"
+        return ["count": count, "heat": heat, "word": word, "spoken": spoken, "href": href ?? "", "label": label,
+                "empty": count == 0, "thin": count == 1].compacted
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Escaping for every context imported text reaches. Mustache escapes HTML text and quoted
+/// attributes; these cover what it cannot: JSON inside script files and URLs in links.
+enum Escape {
+    /// HTML text and double- or single-quoted attribute values.
+    static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A JSON string literal that is also safe inside `<script>`: `<`, `>`, `&`, U+2028 and U+2029
+    /// are written as `\u` escapes, so no imported text can close the script or break the parser.
+    static func jsonString(_ text: String, into out: inout String) {
+        out.append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out.append("\"")
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = ""
+        jsonString(text, into: &out)
+        return out
+    }
+}
+
+/// Links from imported data are limited to http, https, mailto and tel; anything else is shown as
+/// text, never as a link.
+enum SafeLink {
+    static let allowedSchemes: Set<String> = ["http", "https", "mailto", "tel"]
+
+    /// The URL to put in `href`, or nil when the text is not a link servicemap will emit.
+    static func web(_ raw: String?) -> String? {
+        guard var text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        // Browsers ignore tabs and newlines inside URLs ("java\nscript:"), so refuse any control character.
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        if text.lowercased().hasPrefix("www.") { text = "https://" + text }
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let scheme = text[..<colon].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        guard text[text.index(after: colon)...].hasPrefix("//"), text.count > scheme.count + 3 else { return nil }
+        return percentEncodeUnsafe(text)
+    }
+
+    static func email(_ raw: String?) -> String? {
+        guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        let address = text.lowercased().hasPrefix("mailto:") ? String(text.dropFirst(7)) : text
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !address.unicodeScalars.contains(where: { $0.value <= 0x20 || "<>\"'()[]\\,;:".unicodeScalars.contains($0) })
+        else { return nil }
+        return "mailto:" + address
+    }
+
+    static func phone(_ raw: String?) -> String? {
+        guard let text = raw else { return nil }
+        var digits = ""
+        for ch in text {
+            if ch.isASCII && ch.isNumber { digits.append(ch) } else if ch == "+" && digits.isEmpty { digits.append(ch) }
+        }
+        let count = digits.filter(\.isNumber).count
+        guard count >= 3 && count <= 15 else { return nil }
+        return "tel:" + digits
+    }
+
+    /// Percent-encodes characters that have no business in a URL attribute (quotes, spaces,
+    /// angle brackets, backticks, non-ASCII), leaving the rest of the URL as written.
+    static func percentEncodeUnsafe(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case 0x21...0x7E where !"\"'<>`{}|\\^ ".utf8.contains(byte):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}
+
+/// FNV-1a over UTF-8, the same function as `hash()` in Site/assets/search.js: both sides must
+/// put a term in the same shard.
+enum ShardHash {
+    static func fnv1a(_ text: String) -> UInt32 {
+        var hash: UInt32 = 0x811C_9DC5
+        for byte in text.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 0x0100_0193
+        }
+        return hash
+    }
+}

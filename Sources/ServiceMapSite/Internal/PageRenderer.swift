@@ -1,0 +1,512 @@
+import Foundation
+import ServiceMapCore
+
+/// Renders pages from the graph through the theme's templates and writes each to disk as soon as
+/// it is made, so memory stays flat however many services there are.
+struct PageRenderer {
+    let context: SiteContext
+    var graph: ServiceGraph { context.graph }
+
+    init(_ context: SiteContext) { self.context = context }
+
+    // MARK: Parallel rendering
+
+    /// Runs `body` for every index in `0..<count` across all cores, in chunks; rethrows the first error.
+    func parallel(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
+        guard count > 0 else { return }
+        let workers = max(1, context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+        let chunks = min(count, workers * 8)
+        let failure = FirstError()
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            for index in start..<end {
+                if failure.isSet { return }
+                do { try body(index) } catch { failure.set(error) }
+            }
+        }
+        if let error = failure.error { throw error }
+    }
+
+    /// Renders one page: its own template, then the layout frame around it. The frame depends
+    /// only on the kind of page and its depth, so it is rendered once and reused (SiteContext.frame).
+    func page(_ template: String, path: String, title: String, kind: String, _ fill: (inout [String: Any]) -> Void) throws {
+        let depth = path.split(separator: "/").count - 1
+        let root = String(repeating: "../", count: depth)
+        var values: [String: Any] = [
+            "root": root, "title": title, "siteTitle": context.options.title, "tagline": context.options.tagline,
+            "pageKind": kind, "isHome": kind == "home",
+        ]
+        fill(&values)
+        values = values.compacted
+        let content = context.theme.render(template, values)
+        let crumbs = values["breadcrumbs"] == nil ? "" : context.theme.render("breadcrumbs", values)
+        let frame = context.frame(kind: kind, root: root) {
+            var shell: [String: Any] = [
+                "root": root, "siteTitle": context.options.title, "tagline": context.options.tagline, "pageKind": kind,
+                "isHome": kind == "home", "title": Theme.titleMarker, "breadcrumbs": Theme.breadcrumbsMarker,
+                "content": Theme.contentMarker,
+            ]
+            shell = shell.compacted
+            return context.theme.render("layout", shell)
+        }
+        var html = ""
+        html.reserveCapacity(frame.count + content.utf8.count + crumbs.utf8.count + 256)
+        for part in frame {
+            switch part {
+            case .text(let text): html += text
+            case .title: html += Escape.html(title)
+            case .breadcrumbs: html += crumbs
+            case .content: html += content
+            }
+        }
+        try context.write(html, to: path)
+        context.countPage()
+    }
+
+    // MARK: Shared pieces
+
+    func serviceItem(_ service: Service) -> [String: Any] {
+        var item: [String: Any] = ["name": service.name, "href": context.servicePath(service.id)]
+        item["orgName"] = service.organisation.flatMap { graph.organisations[$0]?.name }
+        item["summary"] = Summary.firstSentence(service.description)
+        item["ages"] = service.ages?.description
+        if (context.routesInto[service.id] ?? []).contains(where: { $0.from == .role(.self) }) { item["selfReferral"] = true }
+        let rings = graph.rings(of: service)
+        if let lowest = rings.first, !lowest.isStatutory { item["belowThreshold"] = true }
+        if graph.isStatutorySocialWork(service) { item["itemStatutory"] = true }
+        if service.status == .closed { item["closed"] = true }
+        return item.compacted
+    }
+
+    /// The rendered items of a list of services (for pages one folder deep), joined. Each item
+    /// was rendered once, in the "render service pages" step.
+    func list(_ services: [Service]) -> String {
+        var html = ""
+        for service in services { html += context.listItem(service.id) }
+        return html
+    }
+
+    func areaLink(_ code: AreaCode) -> [String: Any] {
+        ["name": graph.areas[code]?.name ?? code.rawValue, "href": graph.areas[code] == nil ? "" : context.areaPath(code)]
+            .compacted
+    }
+
+    func breadcrumbs(_ items: [(String, String)]) -> [[String: Any]] {
+        items.map { ["label": $0.0, "href": $0.1] }
+    }
+
+    func referrerLabel(_ referrer: Referrer) -> (String, String?) {
+        switch referrer {
+        case .role(let role): return (role.label, nil)
+        case .service(let id):
+            return (graph.services[id]?.name ?? id.rawValue, graph.services[id] == nil ? nil : context.servicePath(id))
+        }
+    }
+
+    // MARK: Service pages
+
+    func renderServices() throws {
+        let services = context.servicesByName
+        let items = context.listItems
+        try parallel(services.count) { index in
+            let service = services[index]
+            try renderService(service)
+            var values = serviceItem(service)
+            values["root"] = "../"
+            items.set(index, context.theme.render("service-item", values))
+        }
+    }
+
+    func renderService(_ service: Service) throws {
+        let path = context.servicePath(service.id)
+        try page("service", path: path, title: service.name, kind: "service") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
+            // Top-level values: Mustache looks names up level by level, so flatter is faster.
+            v.merge(serviceValues(service)) { current, _ in current }
+        }
+    }
+
+    func serviceValues(_ service: Service) -> [String: Any] {
+        var s: [String: Any] = ["name": service.name, "stem": context.serviceStem[service.id] ?? ""]
+        if let org = service.organisation {
+            s["organisation"] = ["name": graph.organisations[org]?.name ?? org.rawValue,
+                                 "href": graph.organisations[org] == nil ? "" : context.organisationPath(org)].compacted
+        }
+        switch service.status {
+        case .active: break
+        case .pilot: s["status"] = "This service is a pilot: check it is running before you refer."
+        case .inactive: s["status"] = "This service is not running at the moment."
+        case .closed: s["status"] = "This service has closed."
+        }
+        s["description"] = Summary.paragraphs(service.description)
+        s["sector"] = graph.sector(of: service)?.label
+        s["ages"] = service.ages?.description
+        s["categories"] = service.categories.map { id in
+            ["name": graph.categories[id]?.name ?? id.rawValue, "href": graph.categories[id] == nil ? "" : context.categoryPath(id)]
+                .compacted
+        }
+        s["areas"] = service.areas.map(areaLink)
+        s["levels"] = service.levels.map { id -> [String: Any] in
+            guard let level = graph.levels[id] else { return ["name": id.rawValue] }
+            var l: [String: Any] = ["name": level.name, "href": context.levelPath(id), "area": graph.areas[level.area]?.name ?? level.area.rawValue]
+            if let ring = level.ring {
+                l["ring"] = ring.name
+                l["ringHref"] = context.ringPath(ring)
+                if ring.isStatutory { l["statutory"] = true }
+            }
+            return l
+        }
+        if graph.worksBelowStatutory(service) { s["belowThreshold"] = true }
+        if graph.isStatutorySocialWork(service) { s["statutory"] = true }
+        s["requires"] = service.eligibility.filter { $0.effect == .requires }.map(\.description)
+        s["excludes"] = service.eligibility.filter { $0.effect == .excludes }.map(\.description)
+        s["howToRefer"] = service.howToRefer.map(Summary.paragraphs)
+        let into = context.routesInto[service.id] ?? []
+        if into.contains(where: { $0.from == .role(.self) }) { s["selfReferral"] = true }
+        s["routesIn"] = into.map { route -> [String: Any] in
+            let (label, href) = referrerLabel(route.from)
+            var r: [String: Any] = ["from": label, "mode": route.mode.label]
+            r["fromHref"] = href
+            r["conditions"] = route.conditions
+            r["notes"] = route.notes
+            if route.kind != .referral { r["kind"] = route.kind == .stepUp ? "Step up" : "Step down" }
+            return r.compacted
+        }
+        s["routesOut"] = (context.routesOutOf[service.id] ?? []).map { route -> [String: Any] in
+            var r: [String: Any] = ["to": graph.services[route.to]?.name ?? route.to.rawValue, "mode": route.mode.label]
+            if graph.services[route.to] != nil { r["toHref"] = context.servicePath(route.to) }
+            r["conditions"] = route.conditions
+            if route.kind != .referral { r["kind"] = route.kind == .stepUp ? "Step up" : "Step down" }
+            return r.compacted
+        }
+        s["cost"] = service.cost?.label
+        s["costNote"] = service.costNote
+        s["languages"] = service.languages.isEmpty ? nil : service.languages.joined(separator: ", ")
+        s["delivery"] = service.delivery.isEmpty ? nil : service.delivery.map(\.label).joined(separator: ", ")
+        var contact: [String: Any] = [:]
+        if let phone = service.contact.phone {
+            contact["phone"] = ["text": phone, "href": SafeLink.phone(phone) ?? ""].compacted
+        }
+        if let email = service.contact.email {
+            contact["email"] = ["text": email, "href": SafeLink.email(email) ?? ""].compacted
+        }
+        if let website = service.contact.website {
+            contact["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted
+        }
+        // A refuge's address must never reach the page, whatever else the record holds.
+        if service.confidentialAddress {
+            s["confidential"] = true
+        } else {
+            contact["address"] = service.contact.address
+            contact["postcode"] = service.contact.postcode
+        }
+        contact = contact.compacted
+        if !contact.isEmpty { s["contact"] = contact }
+        if let day = service.lastVerified { s["lastVerified"] = day.description } else { s["notVerified"] = true }
+        s["citations"] = service.sources.citations
+        s["locations"] = service.sources.locations.map(\.description)
+        if !service.confidentialAddress && !service.attributes.isEmpty {
+            s["otherDetails"] = service.attributes.keys.sorted().map { ["label": $0, "value": service.attributes[$0]!] }
+        }
+        s["shortlistPhone"] = service.contact.phone
+        return s.compacted
+    }
+
+    // MARK: Browse pages
+
+    func renderBrowsePages() throws {
+        let areas = context.sortedAreas
+        try parallel(areas.count) { try renderArea(areas[$0]) }
+        let levels = context.sortedLevels
+        try parallel(levels.count) { try renderLevel(levels[$0]) }
+        for ring in ContinuumRing.allCases { try renderRing(ring) }
+        let categories = context.sortedCategories
+        try parallel(categories.count) { try renderCategory(categories[$0]) }
+        let organisations = context.sortedOrganisations
+        try parallel(organisations.count) { try renderOrganisation(organisations[$0]) }
+        try renderIndexes()
+    }
+
+    func levelValues(_ level: LevelOfNeed) -> [String: Any] {
+        var l: [String: Any] = ["name": level.name, "href": context.levelPath(level.id), "order": level.order]
+        l["description"] = level.description.isEmpty ? nil : level.description
+        if let ring = level.ring {
+            l["ring"] = ring.name
+            l["ringNumber"] = ring.rawValue
+            l["ringHref"] = context.ringPath(ring)
+            if ring.isStatutory { l["statutory"] = true }
+        } else {
+            l["noRing"] = true
+        }
+        l["count"] = context.servicesAtLevel[level.id]?.count ?? 0
+        return l.compacted
+    }
+
+    func renderArea(_ area: Area) throws {
+        let path = context.areaPath(area.code)
+        let ancestors = context.ancestorsOfArea[area.code] ?? []
+        try page("area", path: path, title: area.name, kind: "area") { v in
+            var crumbs = [("Home", "index.html"), ("Areas", "areas/index.html")]
+            for code in ancestors.reversed() {
+                crumbs.append((graph.areas[code]?.name ?? code.rawValue, context.areaPath(code)))
+            }
+            v["breadcrumbs"] = breadcrumbs(crumbs)
+            var a: [String: Any] = ["name": area.name, "kind": area.kind.label, "code": area.code.rawValue]
+            if let parent = area.parent { a["parent"] = areaLink(parent) }
+            a["children"] = (context.childrenOfArea[area.code] ?? []).map { child in
+                ["name": child.name, "href": context.areaPath(child.code), "kind": child.kind.label,
+                 "count": context.servicesInArea[child.code]?.count ?? 0] as [String: Any]
+            }
+            // Ties in position are a data error (duplicate-level-order); break them by id so the page is stable.
+            let framework = graph.framework(for: area.code).sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+            a["levels"] = framework.map(levelValues)
+            if let owner = framework.first?.area, owner != area.code {
+                a["frameworkFrom"] = areaLink(owner)
+            }
+            a["rings"] = ContinuumRing.allCases.map { ring -> [String: Any] in
+                var r: [String: Any] = ["name": ring.name, "number": ring.rawValue, "href": context.ringPath(ring)]
+                if ring.isStatutory { r["statutory"] = true }
+                let local = framework.filter { $0.ring == ring }
+                r["local"] = local.map { ["name": $0.name, "href": context.levelPath($0.id)] }
+                if local.isEmpty { r["none"] = true }
+                return r
+            }
+            a.setList(context.servicesInArea[area.code] ?? [], renderer: self)
+            a["wider"] = ancestors.map { code -> [String: Any] in
+                var link = areaLink(code)
+                link["count"] = context.servicesInArea[code]?.count ?? 0
+                return link
+            }.filter { ($0["count"] as? Int ?? 0) > 0 }
+            v["area"] = a.compacted
+        }
+    }
+
+    func renderLevel(_ level: LevelOfNeed) throws {
+        try page("level", path: context.levelPath(level.id), title: level.name, kind: "level") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")])
+            var l = levelValues(level)
+            l["area"] = areaLink(level.area)
+            l["framework"] = context.sortedLevels.filter { $0.area == level.area }.map { other -> [String: Any] in
+                var o = levelValues(other)
+                if other.id == level.id { o["current"] = true }
+                return o
+            }
+            l.setList(context.servicesAtLevel[level.id] ?? [], renderer: self)
+            v["level"] = l.compacted
+        }
+    }
+
+    func renderRing(_ ring: ContinuumRing) throws {
+        try page("ring", path: context.ringPath(ring), title: "\(ring.name) (ring \(ring.rawValue) of 7)", kind: "level") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")])
+            var r: [String: Any] = ["name": ring.name, "number": ring.rawValue, "explanation": RingText.explanation(ring)]
+            if ring.isStatutory { r["statutory"] = true }
+            r["levels"] = context.sortedLevels.filter { $0.ring == ring }.map { level -> [String: Any] in
+                var l = levelValues(level)
+                l["area"] = areaLink(level.area)
+                return l
+            }
+            v["ring"] = r
+        }
+    }
+
+    func renderCategory(_ category: NeedCategory) throws {
+        try page("category", path: context.categoryPath(category.id), title: category.name, kind: "category") { v in
+            var crumbs = [("Home", "index.html"), ("Needs", "categories/index.html")]
+            if let parent = category.parent, let p = graph.categories[parent] {
+                crumbs.append((p.name, context.categoryPath(parent)))
+            }
+            v["breadcrumbs"] = breadcrumbs(crumbs)
+            var c: [String: Any] = ["name": category.name]
+            c["synonyms"] = category.synonyms.isEmpty ? nil : category.synonyms.joined(separator: ", ")
+            c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
+                ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
+            }
+            c.setList(context.servicesInCategory[category.id] ?? [], renderer: self)
+            v["category"] = c.compacted
+        }
+    }
+
+    func renderOrganisation(_ org: Organisation) throws {
+        try page("organisation", path: context.organisationPath(org.id), title: org.name, kind: "organisation") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Organisations", "organisations/index.html")])
+            var o: [String: Any] = ["name": org.name]
+            o["sector"] = org.sector?.label
+            if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
+            o["description"] = Summary.paragraphs(org.description)
+            o["citations"] = org.sources.citations
+            o.setList(context.servicesOfOrganisation[org.id] ?? [], renderer: self)
+            v["organisation"] = o.compacted
+        }
+    }
+
+    func areaTree() -> [[String: Any]] {
+        var items: [[String: Any]] = []
+        func visit(_ area: Area, depth: Int) {
+            items.append(["name": area.name, "href": context.areaPath(area.code), "note": area.kind.label, "depth": depth,
+                          "indent": depth > 0, "count": context.servicesInArea[area.code]?.count ?? 0])
+            for child in context.childrenOfArea[area.code] ?? [] { visit(child, depth: depth + 1) }
+        }
+        for area in context.sortedAreas where area.parent == nil || graph.areas[area.parent!] == nil { visit(area, depth: 0) }
+        return items
+    }
+
+    func renderIndexes() throws {
+        try page("index-list", path: "areas/index.html", title: "Areas", kind: "areas") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            v["intro"] = "Every area in the directory, from nations to localities. A service for a wider area also serves the areas inside it."
+            v["sections"] = [["items": areaTree()]]
+        }
+        try page("index-list", path: "categories/index.html", title: "Needs", kind: "categories") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            v["intro"] = "The kinds of need services help with."
+            v["sections"] = [["items": context.sortedCategories.map { c -> [String: Any] in
+                ["name": c.name, "href": context.categoryPath(c.id), "count": context.servicesInCategory[c.id]?.count ?? 0,
+                 "note": c.parent.flatMap { graph.categories[$0]?.name }.map { "part of \($0)" } ?? ""]
+            }]]
+        }
+        try page("index-list", path: "organisations/index.html", title: "Organisations", kind: "organisations") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            v["intro"] = "The organisations that run the services in this directory."
+            v["sections"] = [["items": context.sortedOrganisations.map { o -> [String: Any] in
+                ["name": o.name, "href": context.organisationPath(o.id), "note": o.sector?.label ?? "",
+                 "count": context.servicesOfOrganisation[o.id]?.count ?? 0]
+            }]]
+        }
+        try page("index-list", path: "levels/index.html", title: "Levels of need", kind: "levels") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            v["intro"] = "Each area describes need in its own words. Every local level is placed on one common scale of seven rings, from Universal to Court, so areas can be compared. Statutory social work starts at Child in Need: services below it are alternatives to social work."
+            v["sections"] = ContinuumRing.allCases.map { ring -> [String: Any] in
+                ["heading": "Ring \(ring.rawValue): \(ring.name)", "headingHref": context.ringPath(ring),
+                 "headingNote": ring.isStatutory ? "Statutory social work" : "Below the social-work threshold",
+                 "items": context.sortedLevels.filter { $0.ring == ring }.map { level -> [String: Any] in
+                     ["name": level.name, "href": context.levelPath(level.id),
+                      "note": graph.areas[level.area]?.name ?? level.area.rawValue,
+                      "count": context.servicesAtLevel[level.id]?.count ?? 0]
+                 }]
+            }
+        }
+    }
+
+    // MARK: Site pages
+
+    static func letter(of name: String) -> String {
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).uppercased()
+        guard let first = folded.unicodeScalars.first(where: { CharacterSet.alphanumerics.contains($0) }) else { return "other" }
+        if first.value >= 65 && first.value <= 90 { return String(first).lowercased() }
+        return "other"
+    }
+
+    func renderSitePages() throws {
+        var byLetter: [String: [Service]] = [:]
+        for service in context.servicesByName { byLetter[Self.letter(of: service.name), default: []].append(service) }
+        let letters = (UInt8(97)...UInt8(122)).map { String(UnicodeScalar($0)) } + ["other"]
+        let groups = byLetter
+        let letterLinks: @Sendable () -> [[String: Any]] = {
+            letters.map { l -> [String: Any] in
+                var item: [String: Any] = ["label": l == "other" ? "0–9 and others" : l.uppercased(), "count": groups[l]?.count ?? 0]
+                if groups[l] != nil { item["href"] = "a-z/\(l).html" }
+                return item
+            }
+        }
+        try page("a-z", path: "a-z/index.html", title: "Services A to Z", kind: "a-z") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            v["letters"] = letterLinks()
+            v["total"] = context.servicesByName.count
+        }
+        let present = letters.filter { byLetter[$0] != nil }
+        try parallel(present.count) { i in
+            let l = present[i]
+            try page("a-z", path: "a-z/\(l).html", title: "Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", kind: "a-z") { v in
+                v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
+                v["letters"] = letterLinks().map { item -> [String: Any] in
+                    var item = item
+                    if item["href"] as? String == "a-z/\(l).html" { item["current"] = true }
+                    return item
+                }
+                v.setList(groups[l] ?? [], renderer: self)
+                v["total"] = context.servicesByName.count
+            }
+        }
+        try page("home", path: "index.html", title: context.options.title, kind: "home") { v in
+            v["home"] = HomeForm(context: context).values()
+        }
+        try page("shortlist", path: "shortlist.html", title: "Your shortlist", kind: "shortlist") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+        }
+        try page("not-found", path: "404.html", title: "Page not found", kind: "not-found") { _ in }
+        try renderSitemap(letters: present)
+    }
+
+    func renderSitemap(letters: [String]) throws {
+        try page("sitemap", path: "sitemap.html", title: "Sitemap", kind: "sitemap") { v in
+            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+            v["sections"] = [
+                ["heading": "Find and browse", "items": [
+                    ["name": "Search and alternatives to social work", "href": "index.html"],
+                    ["name": "Services A to Z", "href": "a-z/index.html"],
+                    ["name": "Areas", "href": "areas/index.html"],
+                    ["name": "Levels of need", "href": "levels/index.html"],
+                    ["name": "Needs", "href": "categories/index.html"],
+                    ["name": "Organisations", "href": "organisations/index.html"],
+                    ["name": "Your shortlist", "href": "shortlist.html"],
+                ]],
+                ["heading": "Services A to Z", "items": letters.map { ["name": $0 == "other" ? "0–9 and others" : $0.uppercased(), "href": "a-z/\($0).html"] }],
+                ["heading": "Areas", "items": areaTree()],
+                ["heading": "Levels of need", "items": context.sortedLevels.map { ["name": "\($0.name) (\(graph.areas[$0.area]?.name ?? $0.area.rawValue))", "href": context.levelPath($0.id)] }
+                    + ContinuumRing.allCases.map { ["name": "Ring \($0.rawValue): \($0.name)", "href": context.ringPath($0)] }],
+                ["heading": "Needs", "items": context.sortedCategories.map { ["name": $0.name, "href": context.categoryPath($0.id)] }],
+                ["heading": "Organisations", "items": context.sortedOrganisations.map { ["name": $0.name, "href": context.organisationPath($0.id)] }],
+            ] as [[String: Any]]
+        }
+        // sitemap.xml with relative URLs: the site does not know where it will be served from.
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        func add(_ path: String) { xml += "<url><loc>\(Escape.html(path))</loc></url>\n" }
+        for path in ["index.html", "a-z/index.html", "areas/index.html", "levels/index.html", "categories/index.html",
+                     "organisations/index.html", "sitemap.html", "shortlist.html"] { add(path) }
+        for l in letters { add("a-z/\(l).html") }
+        for area in context.sortedAreas { add(context.areaPath(area.code)) }
+        for level in context.sortedLevels { add(context.levelPath(level.id)) }
+        for ring in ContinuumRing.allCases { add(context.ringPath(ring)) }
+        for category in context.sortedCategories { add(context.categoryPath(category.id)) }
+        for org in context.sortedOrganisations { add(context.organisationPath(org.id)) }
+        for service in context.servicesByName { add(context.servicePath(service.id)) }
+        xml += "</urlset>\n"
+        try context.write(xml, to: "sitemap.xml")
+    }
+}
+
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    var isSet: Bool { error != nil }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// Puts a list of services (rendered items) under `services`, with `services_any` when non-empty.
+    mutating func setList(_ services: [Service], renderer: PageRenderer) {
+        guard !services.isEmpty else { return }
+        self["services"] = renderer.list(services)
+        self["services_any"] = true
+    }
+
+    /// Drops empty strings, empty arrays and nils, so `{{#key}}` sections only show real facts.
+    /// Also adds `key_any: true` beside every non-empty list, so a template can wrap a list in
+    /// `{{#key_any}}<ul>…</ul>{{/key_any}}` (Mustache has no "is this list empty" of its own).
+    var compacted: [String: Any] {
+        var result: [String: Any] = [:]
+        for (key, value) in self {
+            if let s = value as? String, s.isEmpty { continue }
+            if let d = value as? [String: Any], d.isEmpty { continue }
+            if let a = value as? [Any] {
+                if a.isEmpty { continue }
+                result[key + "_any"] = true
+            }
+            result[key] = value
+        }
+        return result
+    }
+}

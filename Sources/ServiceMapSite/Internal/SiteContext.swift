@@ -1,0 +1,227 @@
+import Foundation
+import ServiceMapCore
+
+/// Everything the build steps share, computed once from the graph: file names, and the indexes
+/// that let each page be rendered without scanning the whole graph (routes into a service,
+/// services per area, level, category and organisation).
+final class SiteContext: @unchecked Sendable {
+    let graph: ServiceGraph
+    let options: SiteOptions
+    let theme: Theme
+    /// The folder pages are written to during the build (swapped into place at the end).
+    let staging: URL
+
+    /// Services in name order (then id): the order of the A–Z, of lists, and of search documents,
+    /// which is also ServiceGraph.find's tie-break, so equal scores rank the same on both sides.
+    let servicesByName: [Service]
+    let serviceStem: [ServiceID: String]
+    let areaStem: [AreaCode: String]
+    let levelStem: [LevelID: String]
+    let categoryStem: [CategoryID: String]
+    let organisationStem: [OrganisationID: String]
+
+    let routesInto: [ServiceID: [ReferralRoute]]
+    let routesOutOf: [ServiceID: [ReferralRoute]]
+    let servicesInArea: [AreaCode: [Service]]
+    let servicesAtLevel: [LevelID: [Service]]
+    let servicesInCategory: [CategoryID: [Service]]
+    let servicesOfOrganisation: [OrganisationID: [Service]]
+    let childrenOfArea: [AreaCode: [Area]]
+    let childrenOfCategory: [CategoryID: [NeedCategory]]
+    let ancestorsOfArea: [AreaCode: [AreaCode]]
+    let sortedAreas: [Area]
+    let sortedLevels: [LevelOfNeed]
+    let sortedCategories: [NeedCategory]
+    let sortedOrganisations: [Organisation]
+
+    private let pageCounter = Counter()
+    /// Each service's item in lists, rendered once with the service page (SiteContext.listItem).
+    let listItems: ConcurrentSlots
+    private let positionByName: [ServiceID: Int]
+
+    init(graph: ServiceGraph, options: SiteOptions, theme: Theme, staging: URL) {
+        self.graph = graph
+        self.options = options
+        self.theme = theme
+        self.staging = staging
+        servicesByName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        listItems = ConcurrentSlots(count: servicesByName.count)
+        positionByName = Dictionary(uniqueKeysWithValues: servicesByName.enumerated().map { ($1.id, $0) })
+        serviceStem = Self.stems(graph.services.keys.map(\.rawValue)).mapKeys(ServiceID.init)
+        areaStem = Self.stems(graph.areas.keys.map(\.rawValue)).mapKeys(AreaCode.init)
+        levelStem = Self.stems(graph.levels.keys.map(\.rawValue)).mapKeys(LevelID.init)
+        categoryStem = Self.stems(graph.categories.keys.map(\.rawValue)).mapKeys(CategoryID.init)
+        organisationStem = Self.stems(graph.organisations.keys.map(\.rawValue)).mapKeys(OrganisationID.init)
+
+        var into: [ServiceID: [ReferralRoute]] = [:]
+        var out: [ServiceID: [ReferralRoute]] = [:]
+        for route in graph.sortedRoutes {
+            into[route.to, default: []].append(route)
+            if case .service(let from) = route.from { out[from, default: []].append(route) }
+        }
+        routesInto = into
+        routesOutOf = out
+
+        var inArea: [AreaCode: [Service]] = [:]
+        var atLevel: [LevelID: [Service]] = [:]
+        var inCategory: [CategoryID: [Service]] = [:]
+        var ofOrganisation: [OrganisationID: [Service]] = [:]
+        for service in servicesByName {
+            for area in Set(service.areas) { inArea[area, default: []].append(service) }
+            for level in Set(service.levels) { atLevel[level, default: []].append(service) }
+            for category in Set(service.categories) { inCategory[category, default: []].append(service) }
+            if let org = service.organisation { ofOrganisation[org, default: []].append(service) }
+        }
+        servicesInArea = inArea
+        servicesAtLevel = atLevel
+        servicesInCategory = inCategory
+        servicesOfOrganisation = ofOrganisation
+
+        sortedAreas = graph.areas.values.sorted { ($0.name, $0.code) < ($1.name, $1.code) }
+        sortedLevels = graph.sortedLevels
+        sortedCategories = graph.categories.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        sortedOrganisations = graph.organisations.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        var areaChildren: [AreaCode: [Area]] = [:]
+        for area in sortedAreas { if let p = area.parent { areaChildren[p, default: []].append(area) } }
+        childrenOfArea = areaChildren
+        var categoryChildren: [CategoryID: [NeedCategory]] = [:]
+        for category in sortedCategories { if let p = category.parent { categoryChildren[p, default: []].append(category) } }
+        childrenOfCategory = categoryChildren
+        var ancestors: [AreaCode: [AreaCode]] = [:]
+        for code in graph.areas.keys { ancestors[code] = graph.ancestors(of: code) }
+        ancestorsOfArea = ancestors
+    }
+
+    /// File-safe, unique names for identifiers. Ids that are already lowercase slugs keep their
+    /// spelling; anything else (spaces, "../", quotes from a hostile sheet) is slugged and given a
+    /// short hash so two ids never share a file.
+    static func stems(_ ids: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        var used: Set<String> = []
+        for id in ids.sorted() {
+            // Ids made only of lowercase letters, digits and dashes are file-safe as they are
+            // ("health-visiting--glasgow-city"); anything else is slugged and given a hash.
+            let plain = !id.isEmpty && id.utf8.count <= 100 && id.first != "-"
+                && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            var stem = plain ? id : Slug.make(id)
+            if !plain {
+                stem = String(stem.prefix(60)) + (stem.isEmpty ? "" : "-") + String(ShardHash.fnv1a(id), radix: 16)
+            }
+            var candidate = stem
+            var n = 2
+            while used.contains(candidate) {
+                candidate = "\(stem)-\(n)"
+                n += 1
+            }
+            used.insert(candidate)
+            result[id] = candidate
+        }
+        return result
+    }
+
+    // MARK: Paths, relative to the site root
+
+    func servicePath(_ id: ServiceID) -> String { "services/\(serviceStem[id] ?? "missing").html" }
+    func areaPath(_ code: AreaCode) -> String { "areas/\(areaStem[code] ?? "missing").html" }
+    func levelPath(_ id: LevelID) -> String { "levels/\(levelStem[id] ?? "missing").html" }
+    func ringPath(_ ring: ContinuumRing) -> String { "levels/ring-\(ring.rawValue)-\(ring.slug).html" }
+    func categoryPath(_ id: CategoryID) -> String { "categories/\(categoryStem[id] ?? "missing").html" }
+    func organisationPath(_ id: OrganisationID) -> String { "organisations/\(organisationStem[id] ?? "missing").html" }
+
+    func listItem(_ id: ServiceID) -> String {
+        positionByName[id].map { listItems.get($0) } ?? ""
+    }
+
+    // MARK: Frames
+
+    enum FramePart {
+        case text(String)
+        case title
+        case breadcrumbs
+        case content
+    }
+
+    private let frameLock = NSLock()
+    private var frames: [String: [FramePart]] = [:]
+
+    /// The layout around pages of one kind at one depth, split at the per-page markers.
+    func frame(kind: String, root: String, render: () -> String) -> [FramePart] {
+        let key = kind + "|" + root
+        frameLock.lock()
+        if let known = frames[key] {
+            frameLock.unlock()
+            return known
+        }
+        frameLock.unlock()
+        var parts: [FramePart] = []
+        var rest = render()[...]
+        let markers: [(String, FramePart)] = [(Theme.titleMarker, .title), (Theme.breadcrumbsMarker, .breadcrumbs), (Theme.contentMarker, .content)]
+        while !rest.isEmpty {
+            let next = markers.compactMap { marker -> (Range<Substring.Index>, FramePart)? in
+                rest.range(of: marker.0).map { ($0, marker.1) }
+            }.min { $0.0.lowerBound < $1.0.lowerBound }
+            guard let (range, part) = next else {
+                parts.append(.text(String(rest)))
+                break
+            }
+            if range.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<range.lowerBound]))) }
+            parts.append(part)
+            rest = rest[range.upperBound...]
+        }
+        frameLock.lock()
+        frames[key] = parts
+        frameLock.unlock()
+        return parts
+    }
+
+    // MARK: Writing
+
+    func countPage() { pageCounter.increment() }
+    var pagesWritten: Int { pageCounter.value }
+
+    /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
+    /// which for a hundred thousand pages costs more than rendering them. The build publishes by
+    /// renaming the finished folder, so a crash never leaves a half-written site in place.
+    func write(_ text: String, to path: String) throws {
+        let full = staging.appendingPathComponent(path).path
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw SiteBuildError(step: "", message: "\(full): cannot create (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var text = text
+        try text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw SiteBuildError(step: "", message: "\(full): cannot write (\(String(cString: strerror(errno))))")
+                }
+                offset += n
+            }
+        }
+    }
+}
+
+/// Strings filled in by parallel workers, one slot each, read after the workers finish.
+final class ConcurrentSlots: @unchecked Sendable {
+    private var slots: [String]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: "", count: count) }
+    func set(_ index: Int, _ value: String) { lock.lock(); slots[index] = value; lock.unlock() }
+    func get(_ index: Int) -> String { lock.lock(); defer { lock.unlock() }; return slots[index] }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment(by n: Int = 1) { lock.lock(); count += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+extension Dictionary where Key == String {
+    func mapKeys<K: Hashable>(_ transform: (String) -> K) -> [K: Value] {
+        var result: [K: Value] = [:]
+        for (key, value) in self { result[transform(key)] = value }
+        return result
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import ServiceMapCore
+
+/// Plain-text helpers for descriptions. Imported descriptions are shown as text paragraphs
+/// (escaped by the templates), never as HTML: a spreadsheet cell must not be able to add markup.
+enum Summary {
+    static func paragraphs(_ text: String) -> [String] {
+        text.replacingOccurrences(of: "\r\n", with: "\n")
+            .components(separatedBy: "\n\n")
+            .map { $0.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+            .filter { !$0.isEmpty }
+    }
+
+    /// The first sentence, at most about 200 characters, for lists and search results.
+    static func firstSentence(_ text: String, limit: Int = 200) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        var end = flat.endIndex
+        if let dot = flat.range(of: ". ") { end = flat.index(after: dot.lowerBound) }
+        var sentence = String(flat[..<end])
+        if sentence.count > limit {
+            sentence = String(sentence.prefix(limit))
+            if let space = sentence.lastIndex(of: " ") { sentence = String(sentence[..<space]) }
+            sentence += "…"
+        }
+        return sentence
+    }
+}
+
+/// What each ring of the continuum means, in plain words for a practitioner.
+enum RingText {
+    static func explanation(_ ring: ContinuumRing) -> String {
+        switch ring {
+        case .universal: "Services open to every family, such as health visiting, midwifery, GPs, nurseries and libraries."
+        case .earlyHelp: "Extra help for a family with additional needs, offered early and with the family's agreement, before any social-work assessment."
+        case .childInNeed: "A social-work assessment has found a child in need of services. This is where statutory social work starts."
+        case .unidentifiedChildProtection: "Concerns about harm that services have not yet recognised as child protection."
+        case .childProtection: "A child protection plan or compulsory measures are in place."
+        case .preProceedings: "The local authority is preparing to go to court (in England, the Public Law Outline)."
+        case .court: "Care proceedings or a Children's Hearing are deciding what happens."
+        }
+    }
+}
