@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ServiceMapCore
 import ServiceMapImport
+import ServiceMapSite
 import ServiceMapStore
 
 /// `servicemap serve`: build the site, serve it on 127.0.0.1, rebuild on save, reload the page.
@@ -337,8 +338,9 @@ final class PreviewSession: @unchecked Sendable {
 }
 
 extension SiteRunner {
-    /// Builds the static site from a graph (and its store, for the changelog) into `output`.
-    static func publish(store: ServiceStore, graph: ServiceGraph, theme: URL, output: URL) throws {
-        throw ServeError("the site generator is not part of this build yet (issue 5)")
+    /// Builds the static site from a graph, with the store's recent runs as "What's new".
+    static func publish(store: ServiceStore, graph: ServiceGraph, theme: URL, output: URL, baseURL: String? = nil) throws {
+        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL)
+        try SiteBuilder(graph: graph, theme: theme, output: output, options: options).build()
     }
 }

@@ -116,4 +116,43 @@ struct DiffChangelogTests {
         let digest = SiteHash.sha256(Data("abc".utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(digest == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    /// The whole road: a shipped spreadsheet edited, imported twice, `servicemap build` — the
+    /// What's new page and the feed in the built site show the change, linked to the service page.
+    @Test func aShippedSpreadsheetEditShowsInTheBuiltSite() throws {
+        let data = try copyOfShippedData()
+        let database = temporaryPath("site.sqlite")
+        let site = temporaryPath("site")
+        defer {
+            try? FileManager.default.removeItem(at: data)
+            try? FileManager.default.removeItem(atPath: site)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
+        #expect(runCapturing(["import", data.path, "--database", database, "--quiet"]).status == 0)
+        try ShippedEdit.apply(to: data)
+        #expect(runCapturing(["import", data.path, "--database", database, "--quiet"]).status == 0)
+        let theme = repositoryRoot.appendingPathComponent("Site").path
+        #expect(runCapturing(["build", "--database", database, "--output", site, "--theme", theme, "--quiet",
+                              "--base-url", "https://example.org/directory/"]).status == 0)
+        let page = try String(contentsOfFile: site + "/changes/index.html", encoding: .utf8)
+        #expect(page.contains("<h1>What’s new</h1>"))
+        #expect(page.contains(ShippedEdit.newText))
+        #expect(page.contains("<a href=\"../services/\(ShippedEdit.service).html\">Early Help Team (South)</a>"))
+        #expect(FileManager.default.fileExists(atPath: site + "/services/\(ShippedEdit.service).html"))
+        let feed = try String(contentsOfFile: site + "/changes/feed.xml", encoding: .utf8)
+        #expect(feed.contains("https://example.org/directory/changes/index.html#run-2"))
+        #expect(feed.contains(ShippedEdit.newText))
+        _ = try AtomOutline(Data(feed.utf8))
+        // Every page links to it and announces the feed.
+        let home = try String(contentsOfFile: site + "/index.html", encoding: .utf8)
+        #expect(home.contains("href=\"changes/index.html\">What’s new</a>"))
+        #expect(home.contains("type=\"application/atom+xml\""))
+        // Deterministic: building again gives the same page and feed.
+        let again = temporaryPath("site-again")
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        #expect(runCapturing(["build", "--database", database, "--output", again, "--theme", theme, "--quiet",
+                              "--base-url", "https://example.org/directory/"]).status == 0)
+        #expect(try String(contentsOfFile: again + "/changes/feed.xml", encoding: .utf8) == feed)
+        #expect(try String(contentsOfFile: again + "/changes/index.html", encoding: .utf8) == page)
+    }
 }

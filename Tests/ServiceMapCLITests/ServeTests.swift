@@ -44,16 +44,18 @@ struct ServeTests {
         let session = try PreviewSession(
             data: data.path, theme: repositoryRoot.appendingPathComponent("Site").path, output: scratch.appendingPathComponent("site"),
             database: scratch.appendingPathComponent("preview.sqlite").path, port: 0, interval: 0.1,
-            publish: ServeTests.publisher, log: { _ in })
+            log: { _ in })
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try session.start()
         defer { session.stop() }
         let base = session.url
 
-        let first = try #require(fetch(base))
+        let first = try #require(fetch(base + "a-z/e.html"))
         #expect(first.status == 200)
         #expect(first.body.contains("Early Help Team (South)"))
         #expect(first.body.contains("<script src=\"/__servicemap/reload.js\"></script></body>"))
+        #expect(fetch(base)?.status == 200)
+        #expect(fetch(base + "assets/style.css")?.body.contains("<script") == false)
         #expect(fetch(base + "__servicemap/reload.js")?.body.contains("location.reload()") == true)
         let version = session.status.version
         #expect(version == 1)
@@ -62,7 +64,9 @@ struct ServeTests {
         let services = data.appendingPathComponent("glasgow/glasgow-services.csv")
         let text = try String(contentsOf: services, encoding: .utf8)
         try (text + ",Preview Test Service,,glasgow-city,Added while the preview runs.\n").write(to: services, atomically: true, encoding: .utf8)
-        #expect(eventually { fetch(base)?.body.contains("Preview Test Service") == true })
+        #expect(eventually { fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200 })
+        #expect(fetch(base + "a-z/p.html")?.body.contains("Preview Test Service") == true)
+        #expect(fetch(base + "changes/index.html")?.body.contains("Preview Test Service") == true)
         #expect(eventually { session.status.version > version })
         // Only the edited spreadsheet was read again.
         #expect(session.filesReadLastBuild == 1)
@@ -74,7 +78,7 @@ struct ServeTests {
         #expect(session.status.errors.contains { $0.contains("glasgow-services.csv") && $0.contains("error") })
         let status = try #require(fetch(base + "__servicemap/status"))
         #expect(status.body.contains("\"errors\":[\"") && status.body.contains("glasgow-services.csv"))
-        #expect(fetch(base)?.body.contains("Preview Test Service") == true)
+        #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200)
 
         // Nothing outside the site is served.
         #expect(fetch(base + "..%2F..%2Fetc%2Fpasswd")?.status == 404)
@@ -88,12 +92,5 @@ struct ServeTests {
         let html = Data("<html><body><p>x</p></body></html>".utf8)
         #expect(String(decoding: PreviewSession.injectReload(html), as: UTF8.self)
                 == "<html><body><p>x</p><script src=\"/__servicemap/reload.js\"></script></body></html>")
-    }
-
-    /// Until the preview test runs against the real site, a one-page site of service names.
-    static let publisher: PreviewSession.Publish = { _, graph, _, output in
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let items = graph.sortedServices.map { "<li>\($0.name)</li>" }.joined()
-        try Data("<!DOCTYPE html><html><body><ul>\(items)</ul></body></html>".utf8).write(to: output.appendingPathComponent("index.html"))
     }
 }
