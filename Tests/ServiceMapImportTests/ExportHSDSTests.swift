@@ -95,9 +95,7 @@ struct ExportHSDSTests {
     /// check-jsonschema (formats checked: uuid, email, uri where its checker is installed).
     @Test func servicesValidateAgainstTheOfficialSchema() throws {
         let schema = corpusRoot.appendingPathComponent("hsds/hsds30-schema-compiled__service_with_definitions.json")
-        guard let tool = ["/usr/local/bin/check-jsonschema", "/usr/bin/check-jsonschema", NSHomeDirectory() + "/.local/bin/check-jsonschema",
-                          NSHomeDirectory() + "/.pyenv/shims/check-jsonschema"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
-              FileManager.default.fileExists(atPath: schema.path)
+        guard let tool = Self.checkJSONSchema, FileManager.default.fileExists(atPath: schema.path)
         else {
             print("skipped: check-jsonschema (pip install check-jsonschema) or the HSDS schema in ../shared/corpus/hsds is missing — HSDS output not validated")
             return
@@ -180,9 +178,11 @@ struct ExportHSDSTests {
         #expect(status == 0, "\(text.prefix(3000))")
     }
 
+    /// check-jsonschema on the PATH, or where pip puts it.
     static var checkJSONSchema: String? {
-        ["/usr/local/bin/check-jsonschema", "/usr/bin/check-jsonschema", NSHomeDirectory() + "/.local/bin/check-jsonschema",
-         NSHomeDirectory() + "/.pyenv/shims/check-jsonschema"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        let places = path + ["/usr/local/bin", "/usr/bin", NSHomeDirectory() + "/.local/bin", NSHomeDirectory() + "/.pyenv/shims"]
+        return places.map { $0 + "/check-jsonschema" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static func run(_ tool: String, _ arguments: [String]) throws -> (Int32, String) {
