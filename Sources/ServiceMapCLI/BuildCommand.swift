@@ -16,12 +16,15 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "The theme folder (templates, CSS, JavaScript).")
     var theme: String = "Site"
 
+    @Option(name: .long, help: "Where the site will be published (https://example.org/directory/), for absolute links in the Atom feed.")
+    var baseURL: String?
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let console = Console(showNotes: outputOptions.notes, quiet: outputOptions.quiet)
-        try SiteRunner(database: store.database, output: output, theme: theme, console: console).run()
+        try SiteRunner(database: store.database, output: output, theme: theme, console: console, baseURL: baseURL).run()
     }
 }
 
@@ -31,6 +34,7 @@ struct SiteRunner {
     var output: String
     var theme: String
     var console: Console
+    var baseURL: String?
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: database) else {
@@ -41,8 +45,11 @@ struct SiteRunner {
             console.err("servicemap: no theme at \(theme) (expected \(theme)/templates); run from the repository folder or give --theme")
             throw ExitCode(2)
         }
-        let graph = try ServiceStore(path: database).loadGraph()
-        let builder = SiteBuilder(graph: graph, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output))
+        let store = try ServiceStore(path: database)
+        let graph = try store.loadGraph()
+        // The store's recorded runs become the What's new page and its feed (issue 8).
+        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL)
+        let builder = SiteBuilder(graph: graph, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output), options: options)
         do {
             let report = try builder.build { console.progress($0) }
             console.err("built \(report.pages) pages (\(report.files) files) into \(output)/ — open \(output)/index.html")

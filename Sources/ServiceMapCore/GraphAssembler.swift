@@ -63,6 +63,7 @@ extension DiagnosticCode {
     public static let newReferrerRole: DiagnosticCode = "new-referrer-role"
     public static let unmatchedSupplement: DiagnosticCode = "unmatched-supplement"
     public static let newOrganisation: DiagnosticCode = "implied-organisation"
+    public static let updatedRecord: DiagnosticCode = "updated-record"
 }
 
 private struct Run {
@@ -78,9 +79,13 @@ private struct Run {
     /// Area names resolve the same way every time once all areas are read: remember the answers.
     var areaAnswers: [String: AreaCode] = [:]
     var frameworks: [[AreaCode]: [LevelOfNeed]] = [:]
+    /// Services of the stored graph a merge import started from: a file's record of one of them is
+    /// an update (its values win), not a duplicate (where the first source wins).
+    let baseServices: Set<ServiceID>
 
     init(graph: ServiceGraph) {
         self.graph = graph
+        baseServices = Set(graph.services.keys)
         for service in graph.services.values { indexService(service.id, name: service.name) }
         for org in graph.sortedOrganisations.reversed() { organisationsByNameKey[Slug.make(org.name)] = org.id }
         for category in graph.sortedCategories.reversed() { indexCategory(category) }
@@ -286,7 +291,9 @@ private struct Run {
         service.areas = areas
         // An id that is already a service's (a supplement matched to it) is used as it is: derived
         // ids hold "--", which slugging would collapse into a different id.
-        service.id = draft.id.map { graph.services[ServiceID($0)] != nil ? ServiceID($0) : ServiceID(Slug.make($0)) }
+        // A canonical id (lowercase letters, digits and dashes) is also used as it is, so a
+        // derived id written back by an export or an HSDS feed comes home unchanged.
+        service.id = draft.id.map { graph.services[ServiceID($0)] != nil || ServiceID.isCanonical($0) ? ServiceID($0) : ServiceID(Slug.make($0)) }
             ?? ServiceID.derived(name: service.name, area: areas.first)
         if let orgRef = draft.organisation {
             service.organisation = resolveOrganisation(orgRef, sector: service.sector)
@@ -339,6 +346,10 @@ private struct Run {
             return
         }
         let location = draft.nameLocation
+        if draft.id != nil, baseServices.contains(service.id) {
+            update(existing, with: service, location: location)
+            return
+        }
         if draft.id != nil, serviceNameKeys[service.id] != Slug.make(service.name) {
             report(.error(.duplicateIdentifier,
                 "service id '\(service.id)' is already used by '\(existing.name)' (\(existing.sources.locations.first.map(\.description) ?? "earlier"))",
@@ -382,6 +393,41 @@ private struct Run {
         existing.sources = existing.sources.merged(with: service.sources)
         graph.services[service.id] = existing
         indexService(service.id, name: service.name)
+    }
+
+    /// A merge import's record of a stored service (matched by id): every value the file gives
+    /// replaces the stored one — a review workbook's corrections and its verified date — and what
+    /// the file leaves empty is kept. The store records the difference as the run's changes.
+    mutating func update(_ stored: Service, with new: Service, location: SourceLocation?) {
+        var s = stored
+        let given = new.sources.fields
+        s.name = new.name
+        s.organisation = new.organisation ?? s.organisation
+        if !new.description.isEmpty { s.description = new.description }
+        if !new.areas.isEmpty { s.areas = new.areas }
+        if !new.categories.isEmpty { s.categories = new.categories }
+        s.ages = new.ages ?? s.ages
+        if !new.levels.isEmpty { s.levels = new.levels }
+        if !new.eligibility.isEmpty { s.eligibility = new.eligibility }
+        if new.cost != nil || new.costNote != nil { s.cost = new.cost; s.costNote = new.costNote }
+        if !new.languages.isEmpty { s.languages = new.languages }
+        if !new.delivery.isEmpty { s.delivery = new.delivery }
+        s.contact.phone = new.contact.phone ?? s.contact.phone
+        s.contact.email = new.contact.email ?? s.contact.email
+        s.contact.website = new.contact.website ?? s.contact.website
+        s.contact.address = new.contact.address ?? s.contact.address
+        s.contact.postcode = new.contact.postcode ?? s.contact.postcode
+        // Once confidential, an address stays confidential unless the stored record is replaced.
+        s.confidentialAddress = s.confidentialAddress || new.confidentialAddress
+        if given["status"] != nil { s.status = new.status }
+        s.lastVerified = new.lastVerified ?? s.lastVerified
+        s.sector = new.sector ?? s.sector
+        s.howToRefer = new.howToRefer ?? s.howToRefer
+        s.attributes.merge(new.attributes) { _, newer in newer }
+        s.sources = new.sources.merged(with: stored.sources)
+        graph.services[s.id] = s
+        indexService(s.id, name: s.name)
+        report(.note(.updatedRecord, "'\(s.name)' (\(s.id)) updated from this file", at: location))
     }
 
     mutating func addImpliedRoutes(_ draft: ServiceDraft, to id: ServiceID, areas: [AreaCode]) {
@@ -456,6 +502,8 @@ private struct Run {
 
     mutating func resolveService(_ ref: TextReference, area: AreaCode?, reportFailure: Bool = true) -> ServiceID? {
         let key = Slug.make(ref.text)
+        // An exact id first: derived ids hold "--", which slugging collapses.
+        if graph.services[ServiceID(ref.text)] != nil { return ServiceID(ref.text) }
         if graph.services[ServiceID(key)] != nil { return ServiceID(key) }
         var matches = (servicesByNameKey[key] ?? []).sorted().compactMap { graph.services[$0] }
         if matches.count > 1, let area {

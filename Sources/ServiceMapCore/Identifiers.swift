@@ -28,6 +28,13 @@ public struct ServiceID: StringIdentifier {
 
     /// The id a service gets when its source gives none: its name, qualified by the area it serves,
     /// so the same name in two areas (Bookbug in every board) stays two services.
+    /// True for text that is already an id: lowercase ASCII letters, digits and dashes, starting
+    /// and ending with a letter or digit (derived ids such as `bookbug--glasgow-city` included).
+    public static func isCanonical(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last, first != UInt8(ascii: "-"), last != UInt8(ascii: "-") else { return false }
+        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+    }
+
     public static func derived(name: String, area: AreaCode?) -> ServiceID {
         guard let area else { return ServiceID(Slug.make(name)) }
         return ServiceID(Slug.make(name) + "--" + area.rawValue)

@@ -61,6 +61,7 @@ public struct SiteBuilder: Sendable {
             ("render area, level, category and organisation pages", { try PageRenderer(context).renderBrowsePages() }),
             ("render home, A–Z, sitemap and shortlist", { try PageRenderer(context).renderSitePages() }),
             ("render coverage pages", { try PageRenderer(context).renderCoverage() }),
+            ("render what's new and its Atom feed", { try ChangelogRenderer(context).render() }),
             ("write search index", { searchFiles = try SearchIndexWriter(context).write() }),
             ("copy theme assets", { try copyAssets(from: context.theme.assets, to: staging.appendingPathComponent("assets")) }),
             ("publish", {

@@ -10,17 +10,27 @@ public struct SiteOptions: Sendable {
     public var documentsPerShard: Int
     /// Pages rendered at once; nil uses every core.
     public var parallelism: Int?
+    /// The recent history for the "What's new" page and its feed (`Changelog.load(from:)`); nil
+    /// gives a page saying nothing has been recorded.
+    public var changelog: Changelog?
+    /// Where the site is published (`https://example.org/directory/`), so the Atom feed's links are
+    /// absolute; nil leaves them relative to the feed.
+    public var baseURL: String?
 
     public init(
         title: String = "Family services directory",
         tagline: String = "Services for families, and alternatives to social work",
         documentsPerShard: Int = 50,
-        parallelism: Int? = nil
+        parallelism: Int? = nil,
+        changelog: Changelog? = nil,
+        baseURL: String? = nil
     ) {
         self.title = title
         self.tagline = tagline
         self.documentsPerShard = max(1, documentsPerShard)
         self.parallelism = parallelism
+        self.changelog = changelog
+        self.baseURL = baseURL
     }
 }
 

@@ -451,6 +451,7 @@ struct PageRenderer {
                     ["name": "Needs", "href": "categories/index.html"],
                     ["name": "Organisations", "href": "organisations/index.html"],
                     ["name": "Your shortlist", "href": "shortlist.html"],
+                    ["name": "What’s new", "href": "changes/index.html"],
                 ]],
                 ["heading": "Services A to Z", "items": letters.map { ["name": $0 == "other" ? "0–9 and others" : $0.uppercased(), "href": "a-z/\($0).html"] }],
                 ["heading": "Areas", "items": areaTree()],

@@ -1,0 +1,120 @@
+import Foundation
+import ServiceMapCore
+
+/// The changelog as an Atom 1.0 feed (RFC 4287) at `changes/feed.xml`, so partners can follow a
+/// directory.
+///
+/// - **Stable ids.** The feed's id and each entry's are `urn:uuid:` names derived from the time
+///   the directory's first run started (and the entry's run number and time), so rebuilding never
+///   changes them and two directories never share them.
+/// - **Links.** With a base URL (`--base-url https://example.org/directory/`) every link is
+///   absolute; without one they are relative to the feed (`index.html#run-3`,
+///   `../services/…`), which Atom resolves against the feed's own address.
+/// - **Deterministic.** Times are the runs' recorded times, never the build's.
+public enum AtomFeed {
+    public static func xml(_ changelog: Changelog, graph: ServiceGraph, title: String, baseURL: String?,
+                           servicePath: (ServiceID) -> String?) -> String {
+        let base = baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        func href(_ fromRoot: String) -> String { base.map { $0 + fromRoot } ?? "../" + fromRoot }
+        let pageLink = base.map { $0 + "changes/index.html" } ?? "index.html"
+        let birth = changelog.startedAt ?? "empty"
+        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        out += "  <title>\(escape(title)): what’s new</title>\n"
+        out += "  <subtitle>Changes to the service directory, newest first.</subtitle>\n"
+        out += "  <id>urn:uuid:\(uuid("feed:" + birth))</id>\n"
+        out += "  <updated>\(escape(rfc3339(changelog.entries.first?.finishedAt ?? changelog.startedAt)))</updated>\n"
+        out += "  <link rel=\"alternate\" type=\"text/html\" href=\"\(escape(pageLink))\"/>\n"
+        out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(escape(base.map { $0 + "changes/feed.xml" } ?? "feed.xml"))\"/>\n"
+        out += "  <author><name>\(escape(title))</name></author>\n"
+        out += "  <generator>servicemap</generator>\n"
+        for entry in changelog.entries {
+            out += "  <entry>\n"
+            out += "    <title>\(escape(entry.dayText)): \(escape(entry.summary))</title>\n"
+            out += "    <id>urn:uuid:\(uuid("run:\(birth):\(entry.run):\(entry.finishedAt)"))</id>\n"
+            out += "    <updated>\(escape(rfc3339(entry.finishedAt)))</updated>\n"
+            out += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(escape(pageLink + "#run-\(entry.run)"))\"/>\n"
+            out += "    <summary>\(escape(entry.summary))</summary>\n"
+            let list = ChangelogPage.list(entry, graph: graph) { servicePath($0).map(href) }
+            out += "    <content type=\"html\">\(escape(list))</content>\n"
+            out += "  </entry>\n"
+        }
+        return out + "</feed>\n"
+    }
+
+    /// A recorded time as RFC 3339 (`2026-11-21T20:58:46Z`); a missing one as the Unix epoch.
+    static func rfc3339(_ text: String?) -> String {
+        guard let text, text.count >= 19 else { return "1970-01-01T00:00:00Z" }
+        return text
+    }
+
+    /// A name-based UUID (SHA-256, version 8) for a stable Atom id.
+    static func uuid(_ name: String) -> String {
+        var bytes = Array(SiteHash.sha256(Data("servicemap-changelog:\(name)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let h = Array(bytes.map { String(format: "%02x", $0) }.joined())
+        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default:
+                // Characters XML 1.0 forbids are dropped.
+                if let v = ch.unicodeScalars.first?.value, ch.unicodeScalars.count == 1, v < 0x20, v != 0x9, v != 0xA, v != 0xD { continue }
+                out.append(ch)
+            }
+        }
+        return out
+    }
+}
+
+/// SHA-256, small and self-contained (ServiceMapSite does not depend on the importer's copy).
+enum SiteHash {
+    static func sha256(_ data: Data) -> [UInt8] {
+        let k: [UInt32] = [
+            0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
+            0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
+            0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+            0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+            0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
+            0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+            0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+        ]
+        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        var message = [UInt8](data)
+        let bitLength = UInt64(message.count) * 8
+        message.append(0x80)
+        while message.count % 64 != 56 { message.append(0) }
+        for i in (0..<8).reversed() { message.append(UInt8((bitLength >> (UInt64(i) * 8)) & 0xff)) }
+        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+        var w = [UInt32](repeating: 0, count: 64)
+        for chunk in stride(from: 0, to: message.count, by: 64) {
+            for i in 0..<16 {
+                w[i] = (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(message[chunk + i * 4 + $1]) }
+            }
+            for i in 16..<64 {
+                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+            for i in 0..<64 {
+                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = s0 &+ maj
+                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+            }
+            h = [h[0] &+ a, h[1] &+ b, h[2] &+ c, h[3] &+ d, h[4] &+ e, h[5] &+ f, h[6] &+ g, h[7] &+ hh]
+        }
+        return h.flatMap { v in (0..<4).map { UInt8((v >> (24 - UInt32($0) * 8)) & 0xff) } }
+    }
+}

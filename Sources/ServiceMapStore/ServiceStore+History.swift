@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import ServiceMapCore
+
+extension ServiceStore {
+    /// The graph a run left behind, or nil for a run recorded before snapshots were kept.
+    public func graph(atRun id: Int64) throws -> ServiceGraph? {
+        let text = try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT graph FROM importRunGraph WHERE runId = ?", arguments: [id])
+        }
+        return try text.map { try JSONColumn.decode(ServiceGraph.self, $0) }
+    }
+
+    /// What changed from the state after run `from` to the state after run `to` (`from` < `to`, or
+    /// nil for "before any run"): exact from the snapshots when both are kept, otherwise composed
+    /// from the changes each run between them recorded.
+    public func changes(fromRun from: Int64?, toRun to: Int64) throws -> [RecordChange] {
+        if let from, from == to { return [] }
+        if let after = try graph(atRun: to) {
+            if let from {
+                if let before = try graph(atRun: from) { return GraphDiff.changes(from: before, to: after) }
+            } else {
+                return GraphDiff.changes(from: ServiceGraph(), to: after)
+            }
+        }
+        let between = try runs().map(\.id).filter { $0 > (from ?? Int64.min) && $0 <= to }
+        return try RecordChange.compose(between.map { try changes(inRun: $0) })
+    }
+
+    /// One record's history: every run that changed it, oldest first.
+    public func history(entity: String, id: String) throws -> [(run: Run, change: RecordChange)] {
+        let byID = Dictionary(uniqueKeysWithValues: try runs().map { ($0.id, $0) })
+        let rows = try writer.read { db in
+            try RecordChangeRecord.fetchAll(db, sql: "SELECT * FROM recordChange WHERE entity = ? AND entityId = ? ORDER BY runId",
+                                            arguments: [entity, id])
+        }
+        return try rows.compactMap { r in
+            guard let run = byID[r.runId] else { return nil }
+            let change = RecordChange(entity: r.entity, id: r.entityId, kind: RecordChange.Kind(rawValue: r.change) ?? .changed, name: r.name,
+                                      fields: try JSONColumn.decode([RecordChange.FieldChange].self, r.fields))
+            return (run, change)
+        }
+    }
+}

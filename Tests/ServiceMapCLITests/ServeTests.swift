@@ -1,0 +1,96 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TestSupport
+@testable import ServiceMapCLI
+@testable import ServiceMapCore
+@testable import ServiceMapStore
+
+/// GET over loopback, bounded: (status, body), or nil when nothing answers.
+func fetch(_ url: String, timeout: TimeInterval = 5) -> (status: Int, body: String)? {
+    final class Box: @unchecked Sendable { var value: (Int, String)? }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = timeout
+    URLSession.shared.dataTask(with: request) { data, response, _ in
+        if let http = response as? HTTPURLResponse { box.value = (http.statusCode, String(decoding: data ?? Data(), as: UTF8.self)) }
+        done.signal()
+    }.resume()
+    _ = done.wait(timeout: .now() + timeout + 1)
+    return box.value
+}
+
+/// Polls `check` until it holds or `seconds` pass.
+func eventually(_ seconds: Double = 20, _ check: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if check() { return true }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    return check()
+}
+
+@Suite("servicemap serve", .serialized)
+struct ServeTests {
+    /// Drives a preview of a copy of the shipped Data/ on loopback: start, fetch a page, edit a
+    /// shipped spreadsheet, see the rebuilt page; break it, see the error; stop.
+    @Test(.timeLimit(.minutes(2))) func picksUpAnEditAndServesTheRebuiltPage() throws {
+        let data = try copyOfShippedData()
+        let scratch = URL(fileURLWithPath: temporaryPath("serve"))
+        defer { try? FileManager.default.removeItem(at: data); try? FileManager.default.removeItem(at: scratch) }
+        let session = try PreviewSession(
+            data: data.path, theme: repositoryRoot.appendingPathComponent("Site").path, output: scratch.appendingPathComponent("site"),
+            database: scratch.appendingPathComponent("preview.sqlite").path, port: 0, interval: 0.1,
+            log: { _ in })
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try session.start()
+        defer { session.stop() }
+        let base = session.url
+
+        let first = try #require(fetch(base + "a-z/e.html"))
+        #expect(first.status == 200)
+        #expect(first.body.contains("Early Help Team (South)"))
+        #expect(first.body.contains("<script src=\"/__servicemap/reload.js\"></script></body>"))
+        #expect(fetch(base)?.status == 200)
+        #expect(fetch(base + "assets/style.css")?.body.contains("<script") == false)
+        #expect(fetch(base + "__servicemap/reload.js")?.body.contains("location.reload()") == true)
+        let version = session.status.version
+        #expect(version == 1)
+
+        // Edit the shipped Glasgow spreadsheet: a new service appears on the rebuilt page.
+        let services = data.appendingPathComponent("glasgow/glasgow-services.csv")
+        let text = try String(contentsOf: services, encoding: .utf8)
+        try (text + ",Preview Test Service,,glasgow-city,Added while the preview runs.\n").write(to: services, atomically: true, encoding: .utf8)
+        #expect(eventually { fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200 })
+        #expect(fetch(base + "a-z/p.html")?.body.contains("Preview Test Service") == true)
+        #expect(fetch(base + "changes/index.html")?.body.contains("Preview Test Service") == true)
+        #expect(eventually { session.status.version > version })
+        // Only the edited spreadsheet was read again.
+        #expect(session.filesReadLastBuild == 1)
+        #expect(session.status.errors.isEmpty)
+
+        // A broken edit: the errors reach the page's status; the last good build stays up.
+        try (text + ",Backwards Service,,glasgow-city,,,10-2\n").write(to: services, atomically: true, encoding: .utf8)
+        #expect(eventually { !session.status.errors.isEmpty })
+        #expect(session.status.errors.contains { $0.contains("glasgow-services.csv") && $0.contains("error") })
+        let status = try #require(fetch(base + "__servicemap/status"))
+        #expect(status.body.contains("\"errors\":[\"") && status.body.contains("glasgow-services.csv"))
+        #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200)
+
+        // Nothing outside the site is served.
+        #expect(fetch(base + "..%2F..%2Fetc%2Fpasswd")?.status == 404)
+        #expect(fetch(base + "no-such-page.html")?.status == 404)
+
+        session.stop()
+        #expect(fetch(base, timeout: 1) == nil)
+    }
+
+    @Test func reloadScriptGoesBeforeTheBodyEnds() {
+        let html = Data("<html><body><p>x</p></body></html>".utf8)
+        #expect(String(decoding: PreviewSession.injectReload(html), as: UTF8.self)
+                == "<html><body><p>x</p><script src=\"/__servicemap/reload.js\"></script></body></html>")
+    }
+}
