@@ -69,7 +69,7 @@ struct PageRenderer {
     func serviceItem(_ service: Service) -> [String: Any] {
         var item: [String: Any] = ["name": service.name, "href": context.servicePath(service.id)]
         item["orgName"] = service.organisation.flatMap { graph.organisations[$0]?.name }
-        item["summary"] = Summary.firstSentence(service.description)
+        item["summary"] = Summary.firstSentence(SafeMarkdown.plain(service.description))
         item["ages"] = service.ages?.description
         if (context.routesInto[service.id] ?? []).contains(where: { $0.from == .role(.self) }) { item["selfReferral"] = true }
         let rings = graph.rings(of: service)
@@ -139,7 +139,7 @@ struct PageRenderer {
         case .inactive: s["status"] = "This service is not running at the moment."
         case .closed: s["status"] = "This service has closed."
         }
-        s["description"] = Summary.paragraphs(service.description)
+        s["description"] = SafeMarkdown.blocks(service.description)
         s["sector"] = graph.sector(of: service)?.label
         s["ages"] = service.ages?.description
         s["categories"] = service.categories.map { id in
@@ -334,7 +334,7 @@ struct PageRenderer {
             var o: [String: Any] = ["name": org.name]
             o["sector"] = org.sector?.label
             if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
-            o["description"] = Summary.paragraphs(org.description)
+            o["description"] = SafeMarkdown.blocks(org.description)
             o["citations"] = org.sources.citations
             o.setList(context.servicesOfOrganisation[org.id] ?? [], renderer: self)
             v["organisation"] = o.compacted

@@ -156,7 +156,7 @@ struct SearchIndexWriter {
             r.string("u", context.servicePath(service.id))
             r.string("n", service.name)
             r.string("o", service.organisation.flatMap { graph.organisations[$0]?.name })
-            r.string("d", Summary.firstSentence(service.description, limit: 180))
+            r.string("d", Summary.firstSentence(SafeMarkdown.plain(service.description), limit: 180))
             r.ints("a", service.areas.compactMap { areaIndex[$0] })
             r.ints("c", service.categories.compactMap { categoryIndex[$0] })
             r.string("ad", service.ages?.description)

@@ -1,0 +1,148 @@
+import Foundation
+
+/// The small part of Markdown that service descriptions use — paragraphs, bullet lists, `##`
+/// headings, **bold**, *italic* and [links](https://…) — rendered safely: every character of the
+/// source is HTML-escaped first, so nothing a file says can become markup of its own, and links
+/// keep only http, https and mailto targets. (Ink passes raw HTML and unescaped URLs through,
+/// which is why the site does not use it for imported text.)
+enum SafeMarkdown {
+    /// HTML blocks (`<p>`, `<ul>`, `<h3>`) for a description.
+    static func blocks(_ text: String) -> [String] {
+        var blocks: [String] = []
+        var paragraph: [String] = []
+        var items: [String] = []
+        func flushParagraph() {
+            if !paragraph.isEmpty { blocks.append("<p>" + inline(paragraph.joined(separator: " ")) + "</p>") }
+            paragraph = []
+        }
+        func flushList() {
+            if !items.isEmpty { blocks.append("<ul>" + items.map { "<li>" + inline($0) + "</li>" }.joined() + "</ul>") }
+            items = []
+        }
+        for rawLine in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(rawLine).trimmingCharacters(in: .whitespaces)
+            if line.isEmpty {
+                flushParagraph()
+                flushList()
+            } else if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("+ ") {
+                flushParagraph()
+                items.append(String(line.dropFirst(2)))
+            } else if line.hasPrefix("#") {
+                flushParagraph()
+                flushList()
+                let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+                if !title.isEmpty { blocks.append("<h3>" + inline(title) + "</h3>") }
+            } else if !items.isEmpty && rawLine.hasPrefix("  ") {
+                items[items.count - 1] += " " + line  // a wrapped list item
+            } else {
+                flushList()
+                paragraph.append(line)
+            }
+        }
+        flushParagraph()
+        flushList()
+        return blocks
+    }
+
+    /// The text without Markdown markers, for summaries and search snippets.
+    static func plain(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "[") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),
+               let paren = after[close...].firstIndex(of: ")")
+            {
+                out += after[..<close]
+                rest = after[after.index(after: paren)...]
+            } else {
+                out += "["
+                rest = after
+            }
+        }
+        out += rest
+        return out.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+            .split(separator: "\n").map { line -> String in
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if t.hasPrefix("#") { return t.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces) }
+                if t.hasPrefix("- ") || t.hasPrefix("* ") { return String(t.dropFirst(2)) }
+                return String(line)
+            }.joined(separator: "\n")
+    }
+
+    /// Escapes, then turns `**x**`, `*x*` and `[text](url)` into elements.
+    static func inline(_ text: String) -> String {
+        var html = ""
+        var rest = Substring(text)
+        // Links first, on the raw text, so the URL can be checked before it is escaped.
+        while let open = rest.firstIndex(of: "[") {
+            html += emphasis(HTMLText.escape(String(rest[..<open])))
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),
+                  let paren = after[close...].firstIndex(of: ")")
+            else {
+                html += "["
+                rest = after
+                continue
+            }
+            let label = String(after[..<close])
+            let url = String(after[after.index(close, offsetBy: 2)..<paren]).trimmingCharacters(in: .whitespaces)
+            let lower = url.lowercased()
+            if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"),
+               !url.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "'" })
+            {
+                html += "<a href=\"" + HTMLText.escape(url) + "\">" + emphasis(HTMLText.escape(label)) + "</a>"
+            } else {
+                html += emphasis(HTMLText.escape(label))
+            }
+            rest = after[after.index(after: paren)...]
+        }
+        html += emphasis(HTMLText.escape(String(rest)))
+        return html
+    }
+
+    /// `**bold**` and `*italic*` on already-escaped text (the markers are not escaped characters).
+    private static func emphasis(_ escaped: String) -> String {
+        var result = replacePairs(escaped, marker: "**", open: "<strong>", close: "</strong>")
+        result = replacePairs(result, marker: "__", open: "<strong>", close: "</strong>")
+        result = replacePairs(result, marker: "*", open: "<em>", close: "</em>")
+        return result
+    }
+
+    private static func replacePairs(_ text: String, marker: String, open: String, close: String) -> String {
+        let parts = text.components(separatedBy: marker)
+        guard parts.count >= 3 else { return text }
+        var out = parts[0]
+        var index = 1
+        while index < parts.count {
+            if index + 1 < parts.count, !parts[index].isEmpty, parts[index].first != " " {
+                out += open + parts[index] + close + parts[index + 1]
+                index += 2
+            } else {
+                out += marker + parts[index]
+                index += 1
+            }
+        }
+        return out
+    }
+}
+
+/// HTML escaping for text and attribute values.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}
