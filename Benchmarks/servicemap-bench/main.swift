@@ -1,6 +1,7 @@
 import Foundation
 import ServiceMapCore
 import ServiceMapImport
+import ServiceMapSite
 import ServiceMapStore
 
 // Release-build benchmarks. Figures are wall time and peak resident memory of this process.
@@ -60,8 +61,41 @@ case "import":
                         diagnostics: diagnostics) }
         print("  \(graph.services.count) services, \(graph.routes.count) routes, \(diagnostics.count) diagnostics")
     }
+case "site":
+    // Builds the site of a generated directory from the store: all pages and the search index,
+    // into a fresh folder; then changes one service and builds again.
+    let folder = arguments.count > 1 ? arguments[1] : "/tmp/servicemap-bench-10000/csv"
+    let output = option("--out", default: NSTemporaryDirectory() + "servicemap-bench-site")
+    let theme = option("--theme", default: "Site")
+    let database = NSTemporaryDirectory() + "servicemap-bench-site-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    defer {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+    }
+    var result = Importer().read([folder])
+    var assembler = GraphAssembler()
+    assembler.add(result.fragment)
+    result.fragment = GraphFragment()
+    let (graph, _) = assembler.assemble()
+    let store = try ServiceStore(path: database)
+    try store.apply(graph)
+    print("  \(graph.services.count) services imported (not timed)")
+    try? FileManager.default.removeItem(atPath: output)
+    let first = try measure("build site") {
+        let loaded = try store.loadGraph()
+        return try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
+    }
+    print("  \(first.pages) pages, \(first.files) files, \(first.bytes / 1_048_576) MiB")
+    var edited = try store.loadGraph()
+    if let id = edited.services.keys.min() {
+        edited.services[id]?.description += " Changed for the rebuild benchmark."
+        try store.apply(edited)
+    }
+    try measure("rebuild after one service changed") {
+        let loaded = try store.loadGraph()
+        _ = try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
+    }
 default:
-    print("usage: servicemap-bench generate --rows N --out DIR | import DIR")
+    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | site DIR [--out SITE] [--theme Site]")
 }
 
 enum ExitError: Error {
