@@ -15,8 +15,8 @@ struct SiteBuilderTests {
         let report = try SiteBuilder(graph: SiteFixtures.family(), theme: SiteFixtures.theme, output: out,
                                      options: SiteOptions(documentsPerShard: 3)).build { steps.append($0) }
         let files = SiteFixtures.files(in: out)
-        #expect(steps.first == "[1/9] prepare output and theme")  // + coverage pages (issue 7), what's new (issue 8)
-        #expect(steps.last == "[9/9] publish")
+        #expect(steps.first == "[1/10] prepare output and theme")  // + coverage pages (issue 7), what’s new (issue 8), maps (issue 6)
+        #expect(steps.last == "[10/10] publish")
         for path in ["index.html", "404.html", "sitemap.html", "sitemap.xml", "shortlist.html", "a-z/index.html", "a-z/p.html",
                      "services/perinatal-mh-ggc.html", "areas/glasgow-city.html", "areas/index.html", "levels/bromley-level-2.html",
                      "levels/ring-2-early-help.html", "levels/index.html", "categories/perinatal.html", "organisations/nhs-ggc.html",

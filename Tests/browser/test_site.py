@@ -239,7 +239,8 @@ class SiteTestCase(unittest.TestCase):
                      "index.html?mode=alternatives&below=3&area=glasgow-city&age=14&need=parenting&role=health-visitor",
                      "services/perinatal-mh-ggc.html", "services/refuge-glasgow.html", "areas/bromley.html",
                      "areas/glasgow-city.html", "levels/bromley-level-2.html", "levels/ring-3-child-in-need.html",
-                     "levels/index.html", "a-z/index.html", "shortlist.html", "categories/parenting.html"):
+                     "levels/index.html", "a-z/index.html", "shortlist.html", "categories/parenting.html",
+                     "maps/index.html", "services/bromley-family-hubs.html"):
             with self.subTest(path=path):
                 self.open("family", path)
                 if "?" in path:
@@ -252,7 +253,8 @@ class SiteTestCase(unittest.TestCase):
         service = sorted(p.name for p in (FIXTURE / "shipped" / "services").iterdir())[0]
         for path in ("index.html?mode=alternatives&below=3&area=glasgow-city&age=14&need=parental-mental-health"
                      "&need=poverty-and-housing&role=health-visitor", "index.html?q=perinatal",
-                     "areas/glasgow-city.html", "areas/scotland.html", "services/" + service, "levels/index.html"):
+                     "areas/glasgow-city.html", "areas/scotland.html", "services/" + service, "levels/index.html",
+                     "maps/index.html", "areas/bromley.html", "areas/salford.html"):
             with self.subTest(path=path):
                 self.open("shipped", path)
                 if "?" in path:
@@ -265,7 +267,7 @@ class SiteTestCase(unittest.TestCase):
     def test_hostile_site_runs_nothing(self):
         pages = ["index.html", "index.html?q=script", "index.html?q=alert&area=glasgow-city",
                  "a-z/index.html", "a-z/s.html", "areas/glasgow-city.html", "categories/parenting.html",
-                 "organisations/evil-org.html", "sitemap.html"]
+                 "organisations/evil-org.html", "sitemap.html", "maps/index.html"]
         evil = next(p.name for p in (FIXTURE / "hostile" / "services").iterdir() if p.name.startswith("evil-"))
         pages.append("services/" + evil)
         for page in pages:
@@ -280,7 +282,9 @@ class SiteTestCase(unittest.TestCase):
                 self.assertNotIn("INLINE", scripts)
                 self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "img, iframe, svg[onload], b[onmouseover]"), [])
                 for link in self.driver.find_elements(By.CSS_SELECTOR, "a[href]"):
-                    scheme = urllib.parse.urlparse(link.get_attribute("href")).scheme
+                    # Links inside SVG diagrams come back as written (relative): resolve them first.
+                    href = urllib.parse.urljoin(self.driver.current_url, link.get_attribute("href"))
+                    scheme = urllib.parse.urlparse(href).scheme
                     self.assertIn(scheme, ("file", "http", "https", "mailto", "tel"))
         # Clicking every link on the evil page's content runs nothing either.
         self.open("hostile", "services/" + evil)

@@ -51,7 +51,7 @@ public struct SiteBuilder: Sendable {
                 try? fm.removeItem(at: staging)
                 try fm.createDirectory(at: parent, withIntermediateDirectories: true)
                 try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage"] {
+                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage", "maps"] {
                     try fm.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
                 }
                 let theme = try Theme(folder: self.theme)
@@ -61,6 +61,7 @@ public struct SiteBuilder: Sendable {
             ("render area, level, category and organisation pages", { try PageRenderer(context).renderBrowsePages() }),
             ("render home, A–Z, sitemap and shortlist", { try PageRenderer(context).renderSitePages() }),
             ("render coverage pages", { try PageRenderer(context).renderCoverage() }),
+            ("render maps and pathways", { try PageRenderer(context).renderMaps() }),
             ("render what's new and its Atom feed", { try ChangelogRenderer(context).render() }),
             ("write search index", { searchFiles = try SearchIndexWriter(context).write() }),
             ("copy theme assets", { try copyAssets(from: context.theme.assets, to: staging.appendingPathComponent("assets")) }),

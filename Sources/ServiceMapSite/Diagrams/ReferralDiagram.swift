@@ -36,23 +36,29 @@ public enum ReferralDiagram {
 
     /// Who refers into a service, where it refers on, and the step-ups and step-downs.
     public static func service(_ id: ServiceID, in graph: ServiceGraph, link: ServiceLink) -> Diagram {
+        service(id, in: graph, routesIn: graph.routes(into: id), routesOut: graph.routes(outOf: id), link: link)
+    }
+
+    /// The same, with the service's routes already looked up (in `sortedRoutes` order): the site
+    /// draws one per service page and indexes the routes once, rather than sorting them per page.
+    static func service(_ id: ServiceID, in graph: ServiceGraph, routesIn: [ReferralRoute], routesOut: [ReferralRoute], link: ServiceLink) -> Diagram {
         let service = graph.services[id]
         let name = service?.name ?? id.rawValue
         var nodes: [Node] = []
         var routes: [(String, String, ReferralRoute)] = []
         let focusKey = "service:" + id.rawValue
         nodes.append(serviceNode(graph, id, key: focusKey, layer: 1, link: link, focus: true))
-        for route in graph.routes(into: id) {
+        for route in routesIn {
             let key = "in:" + route.from.description
             if !nodes.contains(where: { $0.key == key }) { nodes.append(referrerNode(graph, route.from, key: key, layer: 0, link: link)) }
             routes.append((key, focusKey, route))
         }
-        for route in graph.routes(outOf: id) {
+        for route in routesOut {
             let key = "out:service:" + route.to.rawValue
             if !nodes.contains(where: { $0.key == key }) { nodes.append(serviceNode(graph, route.to, key: key, layer: 2, link: link)) }
             routes.append((focusKey, key, route))
         }
-        let inCount = graph.routes(into: id).count, outCount = graph.routes(outOf: id).count
+        let inCount = routesIn.count, outCount = routesOut.count
         let spec = Spec(
             id: domID("pathway-service-" + id.rawValue), title: "Referral routes: \(name)",
             summary: "\(inCount) route(s) into \(name) and \(outCount) route(s) out of it, read left to right: who refers in, the service, where it refers on.",
@@ -294,6 +300,11 @@ public enum ReferralDiagram {
 
     // MARK: Rendering
 
+    static let legendEntries: [(String, String, String?, String)] = [
+        ("Professional referral", "#4d4d4d", nil, "arrow"), ("Self-referral", "#4d4d4d", "2 3", "arrow"),
+        ("Via front door or hub", "#4d4d4d", "7 4", "arrow"), ("Court or hearing", "#4d4d4d", "10 3 2 3", "arrow"),
+        ("Step up", "#b2182b", nil, "arrow-up"), ("Step down", "#2166ac", nil, "arrow-down"),
+    ]
     static let nodeWidth = 172.0
     static let roleWidth = 136.0
     static let fontSize = 12.0
@@ -333,7 +344,9 @@ public enum ReferralDiagram {
         let result = layout.run()
 
         let legendTop = result.height + 24
-        let width = max(result.width + margin, 760)
+        // Wide enough for the legend's row of line styles (the widest text in it).
+        let legendWidth = 2 * margin + legendEntries.map { 36 + TextMetrics.width($0.0, size: 11) + 18 }.reduce(0, +)
+        let width = max(result.width + margin, 760, legendWidth)
         let height = legendTop + 70 + (spec.note == nil ? 0 : 22)
         var w = SVGWriter()
         var marks: [DiagramMark] = []
@@ -462,12 +475,7 @@ public enum ReferralDiagram {
         w.open("g", ["class": "legend", "font-size": "11", "fill": "#1a1a1a"])
         var lx = margin
         let ly = legendTop
-        let entries: [(String, String, String?, String)] = [
-            ("Professional referral", "#4d4d4d", nil, "arrow"), ("Self-referral", "#4d4d4d", "2 3", "arrow"),
-            ("Via front door or hub", "#4d4d4d", "7 4", "arrow"), ("Court or hearing", "#4d4d4d", "10 3 2 3", "arrow"),
-            ("Step up", "#b2182b", nil, "arrow-up"), ("Step down", "#2166ac", nil, "arrow-down"),
-        ]
-        for (text, color, dash, marker) in entries {
+        for (text, color, dash, marker) in legendEntries {
             var attributes: [(String, String)] = [("d", "M\(fmt(lx)),\(fmt(ly)) L\(fmt(lx + 30)),\(fmt(ly))"), ("stroke", color), ("stroke-width", "1.8"),
                                                   ("marker-end", "url(#\(spec.id)-\(marker))")]
             if let dash { attributes.append(("stroke-dasharray", dash)) }

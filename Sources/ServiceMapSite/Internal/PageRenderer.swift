@@ -124,6 +124,7 @@ struct PageRenderer {
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
             // Top-level values: Mustache looks names up level by level, so flatter is faster.
             v.merge(serviceValues(service)) { current, _ in current }
+            v["pathway"] = servicePathway(service, path: path)
         }
     }
 
@@ -278,6 +279,7 @@ struct PageRenderer {
                 link["count"] = context.servicesInArea[code]?.count ?? 0
                 return link
             }.filter { ($0["count"] as? Int ?? 0) > 0 }
+            a["maps"] = areaDiagrams(area.code, path: path)
             v["area"] = a.compacted
         }
     }
@@ -452,6 +454,7 @@ struct PageRenderer {
                     ["name": "Organisations", "href": "organisations/index.html"],
                     ["name": "Your shortlist", "href": "shortlist.html"],
                     ["name": "What’s new", "href": "changes/index.html"],
+                    ["name": "Maps and pathways", "href": Self.mapsPath],
                 ]],
                 ["heading": "Services A to Z", "items": letters.map { ["name": $0 == "other" ? "0–9 and others" : $0.uppercased(), "href": "a-z/\($0).html"] }],
                 ["heading": "Areas", "items": areaTree()],
@@ -465,7 +468,7 @@ struct PageRenderer {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         func add(_ path: String) { xml += "<url><loc>\(Escape.html(path))</loc></url>\n" }
         for path in ["index.html", "a-z/index.html", "areas/index.html", "levels/index.html", "categories/index.html",
-                     "organisations/index.html", "sitemap.html", "shortlist.html"] { add(path) }
+                     "organisations/index.html", "sitemap.html", "shortlist.html", Self.mapsPath] { add(path) }
         for l in letters { add("a-z/\(l).html") }
         for area in context.sortedAreas { add(context.areaPath(area.code)) }
         for level in context.sortedLevels { add(context.levelPath(level.id)) }

@@ -10,7 +10,7 @@ struct Theme: Sendable {
     static let requiredTemplates = [
         "layout", "home", "service", "area", "level", "ring", "category", "organisation", "index-list", "a-z",
         "sitemap", "shortlist", "not-found", "breadcrumbs", "service-list", "service-item", "coverage", "coverage-matrix",
-        "coverage-key",
+        "coverage-key", "maps",
     ]
 
     init(folder: URL) throws {
