@@ -139,6 +139,68 @@ struct ShippedDataTests {
         #expect(!graph.isStatutorySocialWork(try service("Bromley Children Project", in: "bromley")))
     }
 
+    /// Form (issue 4): each area's services and referral routes are one workbook,
+    /// `<area>/<area>-directory.xlsx`, with a "Services" and a "Referral routes" sheet; no CSV
+    /// copy of them sits beside it (importing both would duplicate every record). Areas, levels
+    /// and organisations stay CSV at the top of `Data/`.
+    @Test func eachAreaIsOneTwoSheetWorkbook() throws {
+        let fm = FileManager.default
+        for area in ["glasgow", "bromley", "scotland", "salford"] {
+            let folder = (Self.dataFolder as NSString).appendingPathComponent(area)
+            let workbook = (folder as NSString).appendingPathComponent("\(area)-directory.xlsx")
+            let sheets = try XLSXReader(path: workbook).sheets().map(\.name)
+            #expect(sheets == ["Services", "Referral routes"], "\(area): \(sheets)")
+            let files = try fm.contentsOfDirectory(atPath: folder)
+            #expect(!files.contains { $0.hasSuffix("-services.csv") || $0.hasSuffix("-routes.csv") }, "\(area): \(files)")
+        }
+        for table in ["areas.csv", "levels.csv", "organisations.csv"] {
+            #expect(fm.fileExists(atPath: (Self.dataFolder as NSString).appendingPathComponent(table)), "\(table)")
+        }
+        // Provenance points into the workbook's sheets.
+        let hub = try service("Bromley Children and Families Hub", in: "bromley")
+        #expect(hub.sources.locations.contains { $0.file.hasSuffix("bromley/bromley-directory.xlsx") && $0.sheet == "Services" },
+                "\(hub.sources.locations)")
+        // Routes come from the "Referral routes" sheet, or from a service row's "Referred by" cell.
+        let routeSheets = Set(graph.sortedRoutes.flatMap { $0.sources.locations.compactMap(\.sheet) })
+        #expect(routeSheets == ["Referral routes", "Services"])
+        let recordFiles = graph.sortedServices.flatMap { $0.sources.locations.map(\.file) }
+            + graph.sortedRoutes.flatMap { $0.sources.locations.map(\.file) }
+        #expect(recordFiles.allSatisfy { $0.hasSuffix("-directory.xlsx") || $0.hasSuffix(".md") || $0.hasSuffix("-weblinks.html") },
+                "\(Set(recordFiles.filter { !$0.hasSuffix(".xlsx") && !$0.hasSuffix(".md") && !$0.hasSuffix(".html") }))")
+    }
+
+    /// 000 calls these adult services (§RQ2 Social Work: Glasgow "Adult mental health SW systems";
+    /// §AMH in Glasgow; §Drug and Alcohol Services "adults (including parents)"; §Adult Mental
+    /// Health (AMH) Services): their ages are 18+, so find offers them to parents of a child of any age.
+    @Test func adultServicesAreForEighteenAndOver() throws {
+        let adult: [(String, AreaCode)] = [
+            ("Adult Mental Health Social Work Teams", "glasgow-city"), ("Primary Care Mental Health Team", "glasgow-city"),
+            ("Community Mental Health Teams", "glasgow-city"), ("Adult mental health services (Glasgow)", "glasgow-city"),
+            ("Addictions Services", "glasgow-city"), ("Parental assertive outreach (Addictions Services)", "glasgow-city"),
+            ("Adult mental health services (Bromley)", "bromley"), ("Drug and alcohol service (Bromley)", "bromley"),
+            ("Co-occurring Mental Health, Alcohol and Drugs (CoMHAD) Lead", "bromley"),
+        ]
+        for (name, area) in adult {
+            let ages = try #require(try service(name, in: area).ages, "\(name) has no ages")
+            #expect(ages.minMonths == 216 && ages.maxMonths == nil, "\(name): \(ages)")
+        }
+    }
+
+    /// 000 §Appropriateness of assessments: 'bounce' between AMH and D&A services for parents, reported
+    /// by D&A practitioners in both areas and the AMH stakeholder (Glasgow's); in Glasgow the two
+    /// "still operate as separate bodies" (§Drug and Alcohol Services: Glasgow).
+    @Test func adultMentalHealthAndDrugAndAlcoholBounceBothWaysInBothSites() throws {
+        let pairs: [(String, String, AreaCode)] = [
+            ("Adult mental health services (Glasgow)", "Addictions Services", "glasgow-city"),
+            ("Adult mental health services (Bromley)", "Drug and alcohol service (Bromley)", "bromley"),
+        ]
+        for (amh, da, area) in pairs {
+            let a = try service(amh, in: area), d = try service(da, in: area)
+            #expect(graph.routes(outOf: a.id).contains { $0.to == d.id }, "\(amh) -> \(da)")
+            #expect(graph.routes(outOf: d.id).contains { $0.to == a.id }, "\(da) -> \(amh)")
+        }
+    }
+
     /// Honesty: every record cites a seed or a public fact; nothing is verified; no phone numbers,
     /// addresses or postcodes exist in the seeds for these services; links only where printed.
     @Test func recordsAreCitedAndInventNothing() {
