@@ -59,11 +59,11 @@ enum ShippedEdit {
     static let route = "role:gp>early-help-team-south--glasgow-city#professional-referral#referral"
 
     static func apply(to data: URL) throws {
-        try edit(data.appendingPathComponent("glasgow/glasgow-services.csv"), replacing: oldText, with: newText)
-        let routes = data.appendingPathComponent("glasgow/glasgow-routes.csv")
-        let text = try String(contentsOf: routes, encoding: .utf8)
-        try (text + (text.hasSuffix("\n") ? "" : "\n") + "GP,Early Help Team (South),glasgow-city,professional-referral,referral,,,living-directory test\n")
-            .write(to: routes, atomically: true, encoding: .utf8)
+        var workbook = try ShippedWorkbook(data.appendingPathComponent("glasgow/glasgow-directory.xlsx"))
+        workbook["Services"].replace(oldText, with: newText)
+        workbook["Referral routes"].append(["From": "GP", "To": "Early Help Team (South)", "Area": "glasgow-city",
+                                            "Mode": "professional-referral", "Kind": "referral", "Source": "living-directory test"])
+        try workbook.save()
     }
 }
 

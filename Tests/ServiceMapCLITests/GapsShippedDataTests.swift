@@ -71,8 +71,7 @@ struct GapsShippedDataTests {
     }
 
     /// 000: parents who self-medicate "bounce" between adult mental health and drug and alcohol
-    /// services. The shipped data records the two routes for Bromley; Glasgow has no
-    /// service-to-service routes between its AMH and addictions services, so no loop there.
+    /// services. 000 reports it in both sites, and the shipped data records the two routes in each.
     @Test func theAdultMentalHealthDrugAndAlcoholLoopIsFoundWhereTheDataHasIt() throws {
         let amh = try #require(graph.services.values.first { $0.name == "Adult mental health services (Bromley)" })
         let da = try #require(graph.services.values.first { $0.name == "Drug and alcohol service (Bromley)" })
@@ -81,7 +80,10 @@ struct GapsShippedDataTests {
         let loop = try #require(findings.first { Set($0.services) == [amh.id, da.id] })
         #expect(loop.message.hasPrefix("Families in London Borough of Bromley can bounce between Adult mental health services (Bromley) and Drug and alcohol service (Bromley)"))
         #expect(loop.message.contains("The source notes this 'bounce' as a problem for parents."))
-        #expect(!graph.graphFindings(GraphFindingOptions(areas: ["glasgow-city"])).contains { $0.kind == .referralLoop })
+        let glasgowAMH = try #require(graph.services.values.first { $0.name == "Adult mental health services (Glasgow)" })
+        let addictions = try #require(graph.services.values.first { $0.name == "Addictions Services" })
+        let glasgow = graph.graphFindings(GraphFindingOptions(areas: ["glasgow-city"])).filter { $0.kind == .referralLoop }
+        #expect(glasgow.contains { Set($0.services) == [glasgowAMH.id, addictions.id] })
     }
 
     @Test func shippedRecordsAreAllNeverVerified() {
@@ -90,6 +92,6 @@ struct GapsShippedDataTests {
         #expect(findings.filter { $0.kind == .neverVerified }.count == running.count)
         #expect(!findings.contains { $0.kind == .stale })
         // Every finding points back at the file it came from.
-        #expect(findings.allSatisfy { $0.source?.file.hasSuffix(".csv") == true || $0.source?.file.hasSuffix(".md") == true })
+        #expect(findings.allSatisfy { finding in [".xlsx", ".csv", ".md"].contains { finding.source?.file.hasSuffix($0) == true } })
     }
 }

@@ -61,9 +61,10 @@ struct ServeTests {
         #expect(version == 1)
 
         // Edit the shipped Glasgow spreadsheet: a new service appears on the rebuilt page.
-        let services = data.appendingPathComponent("glasgow/glasgow-services.csv")
-        let text = try String(contentsOf: services, encoding: .utf8)
-        try (text + ",Preview Test Service,,glasgow-city,Added while the preview runs.\n").write(to: services, atomically: true, encoding: .utf8)
+        let original = try ShippedWorkbook(data.appendingPathComponent("glasgow/glasgow-directory.xlsx"))
+        var workbook = original
+        workbook["Services"].append(["Name": "Preview Test Service", "Area": "glasgow-city", "Description": "Added while the preview runs."])
+        try workbook.save()
         #expect(eventually { fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200 })
         #expect(fetch(base + "a-z/p.html")?.body.contains("Preview Test Service") == true)
         #expect(fetch(base + "changes/index.html")?.body.contains("Preview Test Service") == true)
@@ -73,11 +74,12 @@ struct ServeTests {
         #expect(session.status.errors.isEmpty)
 
         // A broken edit: the errors reach the page's status; the last good build stays up.
-        try (text + ",Backwards Service,,glasgow-city,,,10-2\n").write(to: services, atomically: true, encoding: .utf8)
+        workbook["Services"].append(["Name": "Backwards Service", "Area": "glasgow-city", "Ages": "10-2"])
+        try workbook.save()
         #expect(eventually { !session.status.errors.isEmpty })
-        #expect(session.status.errors.contains { $0.contains("glasgow-services.csv") && $0.contains("error") })
+        #expect(session.status.errors.contains { $0.contains("glasgow-directory.xlsx") && $0.contains("error") })
         let status = try #require(fetch(base + "__servicemap/status"))
-        #expect(status.body.contains("\"errors\":[\"") && status.body.contains("glasgow-services.csv"))
+        #expect(status.body.contains("\"errors\":[\"") && status.body.contains("glasgow-directory.xlsx"))
         #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200)
 
         // Nothing outside the site is served.

@@ -17,7 +17,7 @@ from test_site import FIXTURE, REPO, make_driver
 
 
 def build_shipped():
-    if (FIXTURE / "shipped" / "coverage" / "index.html").exists() and (FIXTURE / "shipped-find-answers.json").exists():
+    if (FIXTURE / "shipped-find" / "coverage" / "index.html").exists() and (FIXTURE / "shipped-find-answers.json").exists():
         return
     env = dict(os.environ, SERVICEMAP_BROWSER_FIXTURE=str(FIXTURE))
     subprocess.run(["swift", "test", "--filter", "FindSiteParityTests/writeBrowserFixture"], cwd=REPO, env=env, check=True)
@@ -28,7 +28,7 @@ class ShippedSiteTests(unittest.TestCase):
     def setUpClass(cls):
         build_shipped()
         cls.driver = make_driver()
-        cls.base = FIXTURE.resolve().as_uri() + "/shipped/"
+        cls.base = FIXTURE.resolve().as_uri() + "/shipped-find/"
 
     @classmethod
     def tearDownClass(cls):
