@@ -305,7 +305,7 @@
       if (!rec.lr) out.push('level of need not stated');
       else out.push('works at ' + meta.rings[rec.lr - 1].toLowerCase() + ' level, below ' + meta.rings[below - 1].toLowerCase());
     }
-    if (q.role && result.own[d]) out.push('a ' + roleLabel(meta, q.role).toLowerCase() + ' can refer');
+    if (q.role && q.role !== 'self' && result.own[d]) out.push('a ' + roleLabel(meta, q.role).toLowerCase() + ' can refer');
     if (p.self[d]) out.push('the family can refer themselves');
     if (result.text) out.push('matches the search words');
     return out;

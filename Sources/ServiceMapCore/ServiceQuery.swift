@@ -113,7 +113,8 @@ extension ServiceGraph {
                 }
                 if !own.isEmpty {
                     score += 2
-                    reasons.append("a \(referrer.label.lowercased()) can refer")
+                    // For the family itself, "the family can refer themselves" below says it.
+                    if referrer != .self { reasons.append("a \(referrer.label.lowercased()) can refer") }
                 }
                 usable += own.filter { !usable.contains($0) }
             }
