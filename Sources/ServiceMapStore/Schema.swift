@@ -169,16 +169,6 @@ enum Schema {
                 );
                 """)
         }
-        // The whole graph each run left behind, so any two runs can be diffed exactly (issue 8);
-        // runs written before this migration have their recorded changes only.
-        migrator.registerMigration("v2-run-snapshot") { db in
-            try db.execute(sql: """
-                CREATE TABLE importRunGraph (
-                    runId INTEGER PRIMARY KEY NOT NULL REFERENCES importRun(id) ON DELETE CASCADE,
-                    graph TEXT NOT NULL
-                );
-                """)
-        }
         return migrator
     }
 }

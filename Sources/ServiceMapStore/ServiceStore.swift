@@ -70,7 +70,6 @@ public final class ServiceStore: Sendable {
                 noteCount: diagnostics.filter { $0.severity == .note }.count)
             try run.insert(db)
             let runID = run.id!
-            try db.execute(sql: "INSERT INTO importRunGraph(runId, graph) VALUES (?, ?)", arguments: [runID, JSONColumn.encode(graph)])
             for file in files {
                 try ImportRunFileRecord(runId: runID, path: file.path, format: file.format, sha256: file.sha256, records: file.records).insert(db)
             }
