@@ -77,7 +77,7 @@ enum SafeMarkdown {
         var rest = Substring(text)
         // Links first, on the raw text, so the URL can be checked before it is escaped.
         while let open = rest.firstIndex(of: "[") {
-            html += emphasis(HTMLText.escape(String(rest[..<open])))
+            html += emphasis(Escape.html(String(rest[..<open])))
             let after = rest[rest.index(after: open)...]
             guard let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),
                   let paren = after[close...].firstIndex(of: ")")
@@ -92,13 +92,13 @@ enum SafeMarkdown {
             if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"),
                !url.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "'" })
             {
-                html += "<a href=\"" + HTMLText.escape(url) + "\">" + emphasis(HTMLText.escape(label)) + "</a>"
+                html += "<a href=\"" + Escape.html(url) + "\">" + emphasis(Escape.html(label)) + "</a>"
             } else {
-                html += emphasis(HTMLText.escape(label))
+                html += emphasis(Escape.html(label))
             }
             rest = after[after.index(after: paren)...]
         }
-        html += emphasis(HTMLText.escape(String(rest)))
+        html += emphasis(Escape.html(String(rest)))
         return html
     }
 
@@ -122,25 +122,6 @@ enum SafeMarkdown {
             } else {
                 out += marker + parts[index]
                 index += 1
-            }
-        }
-        return out
-    }
-}
-
-/// HTML escaping for text and attribute values.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
             }
         }
         return out
