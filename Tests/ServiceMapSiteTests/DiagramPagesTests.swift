@@ -229,3 +229,23 @@ struct DiagramPagesTests {
         }
     }
 }
+
+@Suite("Areas too large to draw")
+struct LargeAreaDiagramTests {
+    @Test func anAreaWithHundredsOfServicesSaysSoInsteadOfDrawing() throws {
+        var graph = ServiceGraph.empty
+        graph.areas["big"] = Area(code: "big", name: "Big Council", kind: .council)
+        graph.levels["big-1"] = LevelOfNeed(id: "big-1", area: "big", name: "Universal", order: 1, ring: .universal)
+        for i in 0..<(PageRenderer.mostServicesToDraw + 1) {
+            let id = ServiceID("synthetic-\(i)")
+            graph.services[id] = Service(id: id, name: "Synthetic service \(i)", areas: ["big"], levels: ["big-1"])
+            graph.insert(ReferralRoute(from: .role(.gp), to: id, mode: .professional))
+        }
+        let out = SiteFixtures.temporaryFolder("large-area")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try SiteFixtures.build(graph, into: out)
+        let page = try String(contentsOf: out.appendingPathComponent("areas/big.html"), encoding: .utf8)
+        #expect(page.contains("\(PageRenderer.mostServicesToDraw + 1) services work here: too many to draw"))
+        #expect(!page.contains("<svg"))
+    }
+}

@@ -35,6 +35,13 @@ extension PageRenderer {
         let link = serviceLink(from: path)
         var values: [String: Any] = [:]
         let services = LandscapeMap.services(of: code, in: graph)
+        // A picture of thousands of services is neither readable nor quick to lay out: past this,
+        // the page says so and the lists, the coverage report and the service pages carry it.
+        if services.count > Self.mostServicesToDraw {
+            values["tooManyToDraw"] = "\(services.count) services work here: too many to draw as one readable picture. "
+                + "The lists on this page, the coverage report and each service's own pathway show them."
+            return values
+        }
         if services.contains(where: { !graph.rings(of: $0).isEmpty }) {
             values["landscape"] = LandscapeMap.diagram(of: code, in: graph, link: link).html
         }
@@ -45,6 +52,9 @@ extension PageRenderer {
         if !values.isEmpty { values["mapsHref"] = Self.mapsPath }
         return values.compacted
     }
+
+    /// The most services an area's landscape and network are drawn for ("a real area: dozens").
+    static let mostServicesToDraw = 150
 
     // MARK: Service pages
 
