@@ -123,12 +123,13 @@ public struct ServiceGraph: Hashable, Codable, Sendable {
         service.sector ?? service.organisation.flatMap { organisations[$0]?.sector }
     }
 
+    /// Routes into a service, sorted by id. Filters before sorting: callers loop over services.
     public func routes(into id: ServiceID) -> [ReferralRoute] {
-        sortedRoutes.filter { $0.to == id }
+        routes.values.filter { $0.to == id }.sorted { $0.id < $1.id }
     }
 
     public func routes(outOf id: ServiceID) -> [ReferralRoute] {
-        sortedRoutes.filter { $0.from == .service(id) }
+        routes.values.filter { $0.from == .service(id) }.sorted { $0.id < $1.id }
     }
 
     /// Every category and the categories below it.

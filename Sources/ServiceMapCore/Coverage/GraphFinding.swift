@@ -136,13 +136,13 @@ extension ServiceGraph {
     /// Services families are referred into (they have a route in) that refer on to no service.
     /// Services with no route at all are a data-quality finding (`missing-referral-routes`), not a dead end.
     func deadEnds(area: AreaCode, local: [Service]) -> [GraphFinding] {
-        var into: Set<ServiceID> = [], outOf: Set<ServiceID> = []
+        var into: [ServiceID: Int] = [:], outOf: Set<ServiceID> = []
         for route in routes.values {
-            into.insert(route.to)
+            into[route.to, default: 0] += 1
             if case .service(let id) = route.from { outOf.insert(id) }
         }
-        return local.filter { into.contains($0.id) && !outOf.contains($0.id) }.map { service in
-            let ins = routes(into: service.id).count
+        return local.filter { into[$0.id] != nil && !outOf.contains($0.id) }.map { service in
+            let ins = into[service.id] ?? 0
             return GraphFinding(
                 kind: .deadEnd, area: area, services: [service.id],
                 message: "\(service.name) takes referrals (\(ins) route\(ins == 1 ? "" : "s") in) but has no recorded onward "
