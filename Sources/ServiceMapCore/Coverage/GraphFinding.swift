@@ -85,18 +85,20 @@ extension ServiceGraph {
     public func graphFindings(_ options: GraphFindingOptions = GraphFindingOptions()) -> [GraphFinding] {
         let areaCodes = options.areas.isEmpty ? coverageColumns(CoverageScope()).columns : options.areas
         let network = ReferralNetwork(self)
+        // Sorted once: the per-area questions below each walk every route.
+        let allRoutes = sortedRoutes
         var findings: [GraphFinding] = []
         // Loops are found once over the whole graph, then reported for each area they touch.
         let loops = referralLoops()
         for area in areaCodes {
             let local = runningServices(serving: area)
             let localIDs = Set(local.map(\.id))
-            findings += reachability(network, area: area, local: localIDs, referrers: options.referrers)
+            findings += reachability(network, area: area, local: localIDs, referrers: options.referrers, allRoutes: allRoutes)
             findings += deadEnds(area: area, local: local)
             for loop in loops where loop.allSatisfy(localIDs.contains) {
-                findings.append(loopFinding(loop, area: area))
+                findings.append(loopFinding(loop, area: area, allRoutes: allRoutes))
             }
-            findings += singlePointsOfEntry(area: area, local: local, rings: options.rings)
+            findings += singlePointsOfEntry(area: area, local: local, rings: options.rings, allRoutes: allRoutes)
             findings += levelsWithoutService(area: area, local: local, categories: options.categories, rings: options.rings)
         }
         return findings
@@ -104,11 +106,11 @@ extension ServiceGraph {
 
     // MARK: Reach
 
-    func reachability(_ network: ReferralNetwork, area: AreaCode, local: Set<ServiceID>, referrers: [ReferrerRole]) -> [GraphFinding] {
+    func reachability(_ network: ReferralNetwork, area: AreaCode, local: Set<ServiceID>, referrers: [ReferrerRole], allRoutes: [ReferralRoute]) -> [GraphFinding] {
         var roles = referrers
         if roles.isEmpty {
             var seen: Set<ReferrerRole> = []
-            for route in sortedRoutes where local.contains(route.to) {
+            for route in allRoutes where local.contains(route.to) {
                 if case .role(let role) = route.from { seen.insert(role) }
             }
             roles = ReferrerRole.known.map(\.role).filter(seen.contains) + seen.subtracting(ReferrerRole.known.map(\.role)).sorted()
@@ -227,12 +229,12 @@ extension ServiceGraph {
         return cycles.sorted { ($0.count, $0.map(\.rawValue).joined(separator: ">")) < ($1.count, $1.map(\.rawValue).joined(separator: ">")) }
     }
 
-    func loopFinding(_ loop: [ServiceID], area: AreaCode) -> GraphFinding {
+    func loopFinding(_ loop: [ServiceID], area: AreaCode, allRoutes: [ReferralRoute]) -> GraphFinding {
         var steps: [String] = []
         var bounce = false
         for (i, id) in loop.enumerated() {
             let next = loop[(i + 1) % loop.count]
-            let route = sortedRoutes.first { $0.from == .service(id) && $0.to == next }
+            let route = allRoutes.first { $0.from == .service(id) && $0.to == next }
             let text = (route?.notes ?? "") + " " + (route?.conditions ?? "")
             if text.lowercased().contains("bounce") { bounce = true }
             steps.append("\(name(id)) refers to \(name(next))\(route.map { " (\($0.mode.label.lowercased()))" } ?? "")")
@@ -250,13 +252,13 @@ extension ServiceGraph {
     /// For each level of the area's framework: the ways in from outside the level (routes from a
     /// role, or from a service not at the level). When every way in lands on one service, or comes
     /// from one service, the level is reachable only through that service.
-    func singlePointsOfEntry(area: AreaCode, local: [Service], rings: [ContinuumRing]) -> [GraphFinding] {
+    func singlePointsOfEntry(area: AreaCode, local: [Service], rings: [ContinuumRing], allRoutes: [ReferralRoute]) -> [GraphFinding] {
         var findings: [GraphFinding] = []
         for level in framework(for: area) where rings.isEmpty || level.ring.map(rings.contains) == true {
             let atLevel = local.filter { $0.levels.contains(level.id) }
             guard !atLevel.isEmpty else { continue }
             let ids = Set(atLevel.map(\.id))
-            let entries = sortedRoutes.filter { route in
+            let entries = allRoutes.filter { route in
                 guard ids.contains(route.to) else { return false }
                 if case .service(let from) = route.from { return !ids.contains(from) }
                 return true
