@@ -122,10 +122,13 @@ extension ServiceGraph {
             if reaches.isEmpty {
                 message = "\(who) in \(areaName(area)) can reach no recorded service without passing through statutory social work."
             } else {
-                let list = reaches.map { reach -> String in
+                // Named up to a readable length; the finding's services list carries them all.
+                let named = 25
+                var list = reaches.prefix(named).map { reach -> String in
                     let via = reach.path.dropLast().map { name($0.to) }
                     return via.isEmpty ? name(reach.service) : "\(name(reach.service)) (via \(via.joined(separator: " → ")))"
                 }
+                if reaches.count > named { list.append("and \(reaches.count - named) more") }
                 message = "\(who) in \(areaName(area)) can reach \(reaches.count) service\(reaches.count == 1 ? "" : "s") "
                     + "without passing through statutory social work: \(list.joined(separator: "; "))."
             }

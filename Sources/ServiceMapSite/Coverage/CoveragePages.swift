@@ -75,7 +75,8 @@ extension PageRenderer {
             report["findings"] = GraphFinding.Kind.allCases.compactMap { kind -> [String: Any]? in
                 let these = findings.filter { $0.kind == kind }
                 guard !these.isEmpty else { return nil }
-                return ["label": kind.label, "count": these.count, "items": these.map { ["message": $0.message] }]
+                return ["label": kind.label, "count": these.count, "items": these.prefix(Self.listedPerFinding).map { ["message": $0.message] },
+                        "more": these.count > Self.listedPerFinding ? "and \(these.count - Self.listedPerFinding) more: `servicemap gaps` lists them all" : ""].compacted
             }
             let quality = graph.dataQuality(DataQualityOptions(areas: [code], today: Day(year: 1, month: 1, day: 1)))
                 .filter { $0.kind != .stale }
@@ -83,7 +84,8 @@ extension PageRenderer {
                 let these = quality.filter { $0.kind == kind }
                 guard !these.isEmpty else { return nil }
                 return ["label": kind.label, "count": these.count,
-                        "items": these.map { ["name": $0.name, "href": context.servicePath($0.service)] }]
+                        "items": these.prefix(Self.listedPerFinding).map { ["name": $0.name, "href": context.servicePath($0.service)] },
+                        "more": these.count > Self.listedPerFinding ? "and \(these.count - Self.listedPerFinding) more: `servicemap gaps` and `servicemap review` list them all" : ""].compacted
             }
             v["report"] = report.compacted
         }
@@ -128,8 +130,14 @@ extension PageRenderer {
                     "cells": rings.map { ring -> [String: Any] in
                         var values = cellValues(matrix.cell(area, row.id, ring: ring), href: nil,
                                                 label: "\(row.name.lowercased()), \(ring?.name ?? "level not stated")")
-                        values["services"] = (matrix.cell(area, row.id, ring: ring)?.services ?? []).map { entry -> [String: Any] in
+                        let entries = matrix.cell(area, row.id, ring: ring)?.services ?? []
+                        // A cell names its services as evidence; past a screenful the count and the
+                        // need's own page carry the rest (a large directory has thousands per cell).
+                        values["services"] = entries.prefix(Self.namedPerCell).map { entry -> [String: Any] in
                             ["name": entry.name, "href": context.servicePath(entry.service), "reach": entry.reach.words(graph) ?? ""].compacted
+                        }
+                        if entries.count > Self.namedPerCell {
+                            values["more"] = "and \(entries.count - Self.namedPerCell) more (see the need's page)"
                         }
                         return values.compacted
                     },
@@ -137,6 +145,11 @@ extension PageRenderer {
             },
         ]
     }
+
+    /// How many services a matrix cell names before saying how many more there are.
+    static let namedPerCell = 12
+    /// How many findings or records of one kind a report lists before counting the rest.
+    static let listedPerFinding = 50
 
     func cellValues(_ cell: CoverageCell?, href: String?, label: String) -> [String: Any] {
         let count = cell?.count ?? 0
