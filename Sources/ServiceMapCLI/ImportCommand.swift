@@ -51,21 +51,9 @@ struct ImportRunner {
     var console: Console
 
     func run() throws -> ImportPipeline.Outcome {
-        var pipeline = ImportPipeline(paths: paths)
+        var pipeline = try ImportPipeline.prepared(paths: paths, mapping: mapping, console: console)
         pipeline.mode = merge ? .merge : .replace
         pipeline.applyValidRecords = validRecords
-        if let mapping {
-            switch ColumnMapping.load(path: mapping) {
-            case .success(let m): pipeline.options.mapping = m
-            case .failure(let failure):
-                console.report([failure.diagnostic])
-                throw ExitCode(2)
-            }
-        }
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            console.err("servicemap: no such file or folder: \(path)")
-            throw ExitCode(2)
-        }
         let store = try ServiceStore(path: database)
         var stepIndex = 0
         let outcome = try pipeline.run(into: store) { text in
@@ -103,6 +91,19 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let console = Console(showNotes: output.notes, quiet: output.quiet)
+        let pipeline = try ImportPipeline.prepared(paths: paths, mapping: mapping, console: console)
+        let outcome = pipeline.check()
+        console.report(outcome.diagnostics)
+        console.err("checked \(outcome.files.count) files: \(outcome.graph.services.count) services, \(outcome.graph.routes.count) referral routes, \(outcome.graph.areas.count) areas; \(console.summary(outcome.diagnostics))")
+        let status = ExitStatus.forDiagnostics(outcome.diagnostics)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension ImportPipeline {
+    /// A pipeline for `import` and `check`: the mapping file loaded and every path checked, or
+    /// exit status 2 with the reason printed.
+    static func prepared(paths: [String], mapping: String?, console: Console) throws -> ImportPipeline {
         var pipeline = ImportPipeline(paths: paths)
         if let mapping {
             switch ColumnMapping.load(path: mapping) {
@@ -116,10 +117,6 @@ struct CheckCommand: ParsableCommand {
             console.err("servicemap: no such file or folder: \(path)")
             throw ExitCode(2)
         }
-        let outcome = pipeline.check()
-        console.report(outcome.diagnostics)
-        console.err("checked \(outcome.files.count) files: \(outcome.graph.services.count) services, \(outcome.graph.routes.count) referral routes, \(outcome.graph.areas.count) areas; \(console.summary(outcome.diagnostics))")
-        let status = ExitStatus.forDiagnostics(outcome.diagnostics)
-        if status != 0 { throw ExitCode(status) }
+        return pipeline
     }
 }
