@@ -182,7 +182,10 @@ extension ServiceGraph {
         let rings = scope.rings.isEmpty ? ContinuumRing.allCases : scope.rings.sorted()
         let counted = sortedServices.filter { $0.status != .closed && $0.status != .inactive }
             .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        let serviceRings = Dictionary(uniqueKeysWithValues: counted.map { ($0.id, self.rings(of: $0)) })
+        // Services are referred to by their index in `counted`: copying Service values per row
+        // and ring was most of the time for a large directory.
+        let serviceRings = counted.map { self.rings(of: $0) }
+        let serviceCategories = counted.map { Set($0.categories) }
         let rowSets = rowCategories.map { categoryAndDescendants(of: $0.id) }
 
         var columns: [CoverageMatrix.Column] = []
@@ -196,31 +199,31 @@ extension ServiceGraph {
             let above = Set(ancestors(of: code))
             let below = areaAndDescendants(of: code).subtracting([code])
             // Each service that serves this column, with how.
-            var reaching: [(Service, CoverageReach)] = []
-            for service in counted {
+            var reaching: [(index: Int, reach: CoverageReach)] = []
+            for (index, service) in counted.enumerated() {
                 if service.areas.contains(code) {
-                    reaching.append((service, .area))
+                    reaching.append((index, .area))
                 } else if let wider = service.areas.first(where: above.contains) {
-                    reaching.append((service, .wider(wider)))
+                    reaching.append((index, .wider(wider)))
                 } else if let part = service.areas.first(where: below.contains) {
-                    reaching.append((service, .part(part)))
+                    reaching.append((index, .part(part)))
                 }
             }
+            func entries(_ list: [(index: Int, reach: CoverageReach)]) -> [CoverageEntry] {
+                list.map { CoverageEntry(service: counted[$0.index].id, name: counted[$0.index].name, reach: $0.reach) }
+            }
             for (row, set) in zip(rowCategories, rowSets) {
-                let inRow = reaching.filter { !set.isDisjoint(with: $0.0.categories) }
-                func entries(_ list: [(Service, CoverageReach)]) -> [CoverageEntry] {
-                    list.map { CoverageEntry(service: $0.0.id, name: $0.0.name, reach: $0.1) }
-                }
+                let inRow = reaching.filter { !set.isDisjoint(with: serviceCategories[$0.index]) }
                 for ring in rings as [ContinuumRing?] + [nil] {
                     let here = inRow.filter { pair in
-                        let own = serviceRings[pair.0.id] ?? []
+                        let own = serviceRings[pair.index]
                         return ring.map(own.contains) ?? own.isEmpty
                     }
                     cells.append(CoverageCell(area: code, category: row.id, ring: ring, services: entries(here)))
                 }
                 // The total respects the ring filter: services at a shown ring, or with none stated.
                 let shown = inRow.filter { pair in
-                    let own = serviceRings[pair.0.id] ?? []
+                    let own = serviceRings[pair.index]
                     return own.isEmpty || own.contains(where: rings.contains)
                 }
                 summary.append(CoverageCell(area: code, category: row.id, ring: nil, services: entries(shown)))
