@@ -7,16 +7,6 @@ import TestSupport
 import ServiceMapImport
 import ServiceMapStore
 
-/// Runs a subcommand in-process and returns its exit code.
-private func run(_ arguments: [String]) -> Int32 {
-    do {
-        var command = try ServiceMapCommand.parseAsRoot(arguments)
-        try command.run()
-        return 0
-    } catch {
-        return ServiceMapCommand.exitCode(for: error).rawValue
-    }
-}
 
 @Suite("servicemap gaps", .serialized)
 struct GapsCommandTests {
