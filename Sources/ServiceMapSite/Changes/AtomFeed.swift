@@ -56,22 +56,8 @@ public enum AtomFeed {
         return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                // Characters XML 1.0 forbids are dropped.
-                if let v = ch.unicodeScalars.first?.value, ch.unicodeScalars.count == 1, v < 0x20, v != 0x9, v != 0xA, v != 0xD { continue }
-                out.append(ch)
-            }
-        }
-        return out
-    }
+    /// XML text for the feed: the same escaping the SVG and GraphML writers use.
+    static func escape(_ text: String) -> String { XMLEscape.text(text) }
 }
 
 /// SHA-256, small and self-contained (ServiceMapSite does not depend on the importer's copy).
