@@ -33,6 +33,13 @@ func eventually(_ seconds: Double = 20, _ check: () -> Bool) -> Bool {
     return check()
 }
 
+/// A file's inode and modification time: both stay the same unless the file is written again.
+func fileStamp(_ url: URL) throws -> String {
+    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+    let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    return "\(attributes[.systemFileNumber] as? Int ?? -1)/\(modified)"
+}
+
 @Suite("servicemap serve", .serialized)
 struct ServeTests {
     /// Drives a preview of a copy of the shipped Data/ on loopback: start, fetch a page, edit a
@@ -59,6 +66,11 @@ struct ServeTests {
         #expect(fetch(base + "__servicemap/reload.js")?.body.contains("location.reload()") == true)
         let version = session.status.version
         #expect(version == 1)
+        let site = scratch.appendingPathComponent("site")
+        // Pages a Glasgow edit does not touch, by inode and modification time (a rewrite changes them).
+        let unaffected = ["areas/bromley.html", "areas/salford.html", "assets/style.css"]
+        let stamps = try unaffected.map { try fileStamp(site.appendingPathComponent($0)) }
+        let letterP = try fileStamp(site.appendingPathComponent("a-z/p.html"))
 
         // Edit the shipped Glasgow spreadsheet: a new service appears on the rebuilt page.
         let original = try ShippedWorkbook(data.appendingPathComponent("glasgow/glasgow-directory.xlsx"))
@@ -72,6 +84,12 @@ struct ServeTests {
         // Only the edited spreadsheet was read again.
         #expect(session.filesReadLastBuild == 1)
         #expect(session.status.errors.isEmpty)
+        // Only the pages the new service shows on were rewritten, in place.
+        let build = try #require(session.lastBuild)
+        #expect(build.incremental)
+        #expect(build.filesWritten > 0 && build.filesWritten < build.files / 10, "rewrote \(build.filesWritten) of \(build.files) files")
+        #expect(try unaffected.map { try fileStamp(site.appendingPathComponent($0)) } == stamps)
+        #expect(try fileStamp(site.appendingPathComponent("a-z/p.html")) != letterP)
 
         // A broken edit: the errors reach the page's status; the last good build stays up.
         workbook["Services"].append(["Name": "Backwards Service", "Area": "glasgow-city", "Ages": "10-2"])
