@@ -77,19 +77,31 @@ struct ServeTests {
         var workbook = original
         workbook["Services"].append(["Name": "Preview Test Service", "Area": "glasgow-city", "Description": "Added while the preview runs."])
         try workbook.save()
-        #expect(eventually { fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200 })
+        // An incremental build writes pages in place as it goes: look once it has finished.
+        #expect(eventually { session.status.version > version })
+        #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200)
         #expect(fetch(base + "a-z/p.html")?.body.contains("Preview Test Service") == true)
         #expect(fetch(base + "changes/index.html")?.body.contains("Preview Test Service") == true)
-        #expect(eventually { session.status.version > version })
         // Only the edited spreadsheet was read again.
         #expect(session.filesReadLastBuild == 1)
         #expect(session.status.errors.isEmpty)
-        // Only the pages the new service shows on were rewritten, in place.
-        let build = try #require(session.lastBuild)
-        #expect(build.incremental)
-        #expect(build.filesWritten > 0 && build.filesWritten < build.files / 10, "rewrote \(build.filesWritten) of \(build.files) files")
+        // The build updated the site in place: pages the new service is not on were not rewritten.
+        let added = try #require(session.lastBuild)
+        #expect(added.incremental && added.filesWritten > 0)
         #expect(try unaffected.map { try fileStamp(site.appendingPathComponent($0)) } == stamps)
         #expect(try fileStamp(site.appendingPathComponent("a-z/p.html")) != letterP)
+
+        // Edit one service's description: its page shows it, and only a few files are rewritten
+        // (its page, the lists it is in, its search record and words, What's new).
+        let afterAdding = session.status.version
+        workbook["Services"].replace("Added while the preview runs.", with: "Edited while the preview runs.")
+        try workbook.save()
+        #expect(eventually { session.status.version > afterAdding })
+        #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.body.contains("Edited while the preview runs.") == true)
+        let edited = try #require(session.lastBuild)
+        #expect(edited.incremental)
+        #expect(edited.filesWritten > 0 && edited.filesWritten < edited.files / 10, "rewrote \(edited.filesWritten) of \(edited.files) files")
+        #expect(try unaffected.map { try fileStamp(site.appendingPathComponent($0)) } == stamps)
 
         // A broken edit: the errors reach the page's status; the last good build stays up.
         workbook["Services"].append(["Name": "Backwards Service", "Area": "glasgow-city", "Ages": "10-2"])
