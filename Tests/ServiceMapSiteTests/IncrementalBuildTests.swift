@@ -138,6 +138,51 @@ struct IncrementalBuildTests {
         try expectIncrementalEqualsFull(before, moved)
     }
 
+    /// A seeded run of edits of every kind on random services, each built over the last site and compared
+    /// with a full build: the incremental folder never drifts from the full one.
+    @Test func aRunOfRandomEditsNeverDriftsFromAFullBuild() throws {
+        var random = SeededRandom(seed: 2026)
+        var graph = SiteFixtures.synthetic(count: 30)
+        let site = SiteFixtures.temporaryFolder("incremental")
+        try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let words = ["Alder", "birch", "Cedar", "damson", "Elm", "fir", "Ōak", "7 Rowan"]
+        for step in 0..<12 {
+            let ids = graph.services.keys.sorted()
+            let id = ids[random.next(ids.count)]
+            let word = words[random.next(words.count)]
+            switch step {  // every kind of edit once, on a random service
+            case 0: graph.services[id]!.name = "\(word) service \(step)"
+            case 1: graph.services[id]!.description += " \(word) on Tuesdays."
+            case 2: graph.services[id]!.areas = [["glasgow-city", "bromley", "east-renfrewshire", "scotland"][random.next(4)]]
+            case 3: graph.services[id]!.levels = [["scotland-universal", "scotland-intensive", "bromley-level-4"][random.next(3)]]
+            case 4: graph.services[id]!.categories = [NeedCategory.standard[random.next(NeedCategory.standard.count)].id]
+            case 5: graph.services[id]!.organisation = ["nhs-ggc", "home-start", "bromley-council", nil][random.next(4)]
+            case 6: graph.services[id]!.status = [.active, .pilot, .closed][random.next(3)]
+            case 7: graph.services[id]!.lastVerified = random.next(2) == 0 ? nil : Day(year: 2025, month: 1 + random.next(12), day: 1)
+            case 8:
+                let newID = ServiceID("new-\(step)")
+                graph.services[newID] = Service(
+                    id: newID, name: "\(word) new \(step)", organisation: "home-start", description: "Synthetic: added in step \(step).",
+                    areas: ["glasgow-city"], categories: ["parenting"], levels: ["scotland-additional"], sources: Sources(citations: ["synthetic"]))
+                graph.insert(ReferralRoute(from: .service(id), to: newID, mode: .professional))
+            case 9:
+                graph.services[id] = nil
+                graph.routes = graph.routes.filter { $0.value.to != id && $0.value.from != .service(id) }
+            case 10: graph.organisations["home-start"]!.name = "\(word) Home-Start"
+            default: graph.levels["scotland-additional"]!.ring = [.earlyHelp, .universal, .childInNeed][random.next(3)]
+            }
+            let report = try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+            #expect(report.incremental)
+            let fresh = SiteFixtures.temporaryFolder("full")
+            var full = Self.options
+            full.incremental = false
+            try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: fresh, options: full).build()
+            let updated = Self.tree(site), expected = Self.tree(fresh)
+            #expect(updated.keys.sorted() == expected.keys.sorted(), "step \(step)")
+            for (path, data) in expected where updated[path] != data { Issue.record("step \(step): \(path) differs from a full build") }
+        }
+    }
+
     @Test func changingATemplateMakesAFullBuild() throws {
         let theme = SiteFixtures.temporaryFolder("theme")
         try FileManager.default.copyItem(at: SiteFixtures.theme, to: theme)
@@ -204,5 +249,18 @@ struct IncrementalBuildTests {
         #expect(hex(["x": ["y": "z"]] as [String: Any]) != hex(["x": ["y": "Z"]] as [String: Any]))
         #expect(Fingerprint.of("") != Fingerprint.of("\u{0}"))
         #expect(Fingerprint.of(String(repeating: "a", count: 17)) != Fingerprint.of(String(repeating: "a", count: 16)))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing run of random edits can be replayed.
+struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
