@@ -94,6 +94,7 @@ case "site":
         return try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
     }
     print("  \(first.pages) pages, \(first.files) files, \(first.bytes / 1_048_576) MiB")
+    for step in first.steps { print(String(format: "    %6.3f s  %@", step.seconds, step.name)) }
     var edited = try store.loadGraph()
     if let id = edited.services.keys.min() {
         edited.services[id]?.description += " Changed for the rebuild benchmark."

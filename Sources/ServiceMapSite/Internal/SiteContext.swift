@@ -183,8 +183,9 @@ final class SiteContext: @unchecked Sendable {
     var pagesWritten: Int { pageCounter.value }
 
     /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
-    /// which for a hundred thousand pages costs more than rendering them. The build publishes by
-    /// renaming the finished folder, so a crash never leaves a half-written site in place.
+    /// which for a hundred thousand pages costs more than rendering them. A full build publishes by
+    /// renaming the finished folder, so a crash never leaves a half-written site in place; an
+    /// incremental one writes in place but first removes the manifest, so the next build is full.
     func write(_ text: String, to path: String) throws {
         if let ledger, !ledger.needsWrite(text, to: path) { return }
         let full = staging.appendingPathComponent(path).path
