@@ -13,6 +13,9 @@ import ServiceMapCore
 /// servicemap binary, the build is incremental: it updates `output` in place, rendering only the
 /// pages whose values changed and writing only the files whose bytes changed, and deletes the
 /// files that are no longer made. The folder it leaves is byte for byte what a full build makes.
+/// The manifest is trusted rather than checked against the disk (a stat per file costs as much as
+/// the rest of a small rebuild): a file deleted by hand comes back with its next change, or with
+/// a build with `SiteOptions.incremental` off.
 public struct SiteBuilder: Sendable {
     public let graph: ServiceGraph
     public let theme: URL
