@@ -24,11 +24,20 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
+/// CPU seconds (user and system) this process has used: on a shared machine, a steadier figure than wall time.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 func measure<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
     let start = DispatchTime.now()
+    let cpu = cpuSeconds()
     let result = try body()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    print(String(format: "%@: %.2f s wall, peak %.0f MiB", label, seconds, peakMemoryMiB()))
+    print(String(format: "%@: %.2f s wall, %.2f s CPU, peak %.0f MiB", label, seconds, cpuSeconds() - cpu, peakMemoryMiB()))
     return result
 }
 
@@ -85,14 +94,19 @@ case "site":
         return try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
     }
     print("  \(first.pages) pages, \(first.files) files, \(first.bytes / 1_048_576) MiB")
+    for step in first.steps { print(String(format: "    %6.3f s  %@", step.seconds, step.name)) }
     var edited = try store.loadGraph()
     if let id = edited.services.keys.min() {
         edited.services[id]?.description += " Changed for the rebuild benchmark."
         try store.apply(edited)
     }
     try measure("rebuild after one service changed") {
-        let loaded = try store.loadGraph()
-        _ = try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
+        let loaded = try measure("  loadGraph") { try store.loadGraph() }
+        let report = try measure("  site build") {
+            try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
+        }
+        print("  \(report.incremental ? "incremental" : "full"): \(report.filesWritten) of \(report.files) files written, \(report.filesRemoved) removed")
+        for step in report.steps { print(String(format: "    %6.3f s  %@", step.seconds, step.name)) }
     }
 default:
     print("usage: servicemap-bench generate --rows N --out DIR | import DIR | site DIR [--out SITE] [--theme Site]")

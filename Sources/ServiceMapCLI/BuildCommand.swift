@@ -7,7 +7,12 @@ import ServiceMapStore
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build the static site from the database into a folder (default _site/)."
+        abstract: "Build the static site from the database into a folder (default _site/).",
+        discussion: """
+            Over a site the last build made with the same theme and options, only the pages and files \
+            whose content changed are written, and files no longer made are deleted; the folder ends up \
+            exactly as a full build would leave it. --full builds a fresh folder and swaps it in.
+            """
     )
 
     @Option(name: .long, help: "Where to write the site.")
@@ -19,12 +24,15 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "Where the site will be published (https://example.org/directory/), for absolute links in the Atom feed.")
     var baseURL: String?
 
+    @Flag(name: .long, help: "Build a fresh folder and swap it in, instead of updating the last build's folder.")
+    var full = false
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let console = Console(showNotes: outputOptions.notes, quiet: outputOptions.quiet)
-        try SiteRunner(database: store.database, output: output, theme: theme, console: console, baseURL: baseURL).run()
+        try SiteRunner(database: store.database, output: output, theme: theme, console: console, baseURL: baseURL, incremental: !full).run()
     }
 }
 
@@ -35,6 +43,8 @@ struct SiteRunner {
     var theme: String
     var console: Console
     var baseURL: String?
+    /// Whether the build may update the last build's folder in place (SiteOptions.incremental).
+    var incremental = true
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: database) else {
@@ -48,11 +58,14 @@ struct SiteRunner {
         let store = try ServiceStore(path: database)
         let graph = try store.loadGraph()
         // The store's recorded runs become the What's new page and its feed (issue 8).
-        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL)
+        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL, incremental: incremental)
         let builder = SiteBuilder(graph: graph, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output), options: options)
         do {
             let report = try builder.build { console.progress($0) }
-            console.err("built \(report.pages) pages (\(report.files) files) into \(output)/ — open \(output)/index.html")
+            let how = report.incremental
+                ? "updated \(output)/: \(report.filesWritten) of \(report.files) files rewritten, \(report.filesRemoved) removed"
+                : "built \(report.pages) pages (\(report.files) files) into \(output)/"
+            console.err("\(how) — open \(output)/index.html")
         } catch let error as SiteBuildError {
             console.err("servicemap: \(error)")
             throw ExitCode(1)

@@ -14,7 +14,8 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Imports the data folder, builds the site into a temporary folder and serves it at \
             http://127.0.0.1:PORT/. Every half second it checks the files under the data folder and the \
-            theme; when one changes it re-reads only the changed files, re-assembles, rebuilds and the open page reloads itself. Import \
+            theme; when one changes it re-reads only the changed files, re-assembles, rewrites only the pages \
+            and files the change affects (a theme change rebuilds the whole site) and the open page reloads itself. Import \
             errors are printed here and shown on the page (the last good build stays up). Ctrl-C stops it.
             By default the preview keeps its own database, so your servicemap.sqlite is not touched; \
             give --database to preview (and record runs in) a real one.
@@ -74,8 +75,9 @@ struct ServeCommand: ParsableCommand {
 /// One preview: the store, the build, the server and the watcher, and what the page is told.
 /// `start()` builds once and serves; a background thread polls the watched files and rebuilds.
 final class PreviewSession: @unchecked Sendable {
-    /// Builds the site from the stored graph into a folder.
-    typealias Publish = @Sendable (_ store: ServiceStore, _ graph: ServiceGraph, _ theme: URL, _ output: URL) throws -> Void
+    /// Builds the site from the stored graph into a folder; over the last build's folder, an
+    /// incremental build that rewrites only what changed (SiteBuilder).
+    typealias Publish = @Sendable (_ store: ServiceStore, _ graph: ServiceGraph, _ theme: URL, _ output: URL) throws -> SiteBuildReport
 
     let data: String
     let theme: String
@@ -89,6 +91,7 @@ final class PreviewSession: @unchecked Sendable {
     private let lock = NSLock()
     private var version = 0
     private var errors: [String] = []
+    private var lastReport: SiteBuildReport?
     private var stopped = false
     private var watcher: Thread?
     private let watcherDone = DispatchSemaphore(value: 0)
@@ -107,6 +110,13 @@ final class PreviewSession: @unchecked Sendable {
 
     var url: String { "http://127.0.0.1:\(server?.port ?? requestedPort)/" }
     var port: UInt16 { server?.port ?? requestedPort }
+
+    /// What the last good build did: how many files it wrote and left as they were.
+    var lastBuild: SiteBuildReport? {
+        lock.lock()
+        defer { lock.unlock() }
+        return lastReport
+    }
 
     /// What the page polls: the build's number and the errors of the last attempt.
     var status: (version: Int, errors: [String]) {
@@ -153,13 +163,14 @@ final class PreviewSession: @unchecked Sendable {
     func rebuild(reason: String) {
         let started = Date()
         var problems: [String] = []
+        var report: SiteBuildReport?
         do {
             let store = try ServiceStore(path: database)
             let outcome = try importChanged(into: store)
             let shown = outcome.diagnostics.filter { $0.severity == .error }
             for d in outcome.diagnostics where d.severity != .note { log(d.description) }
             if outcome.applied {
-                try publish(store, outcome.graph, URL(fileURLWithPath: theme), output)
+                report = try publish(store, outcome.graph, URL(fileURLWithPath: theme), output)
             } else {
                 problems = shown.map(\.description)
             }
@@ -169,11 +180,13 @@ final class PreviewSession: @unchecked Sendable {
         lock.lock()
         version += 1
         errors = problems
+        if let report { lastReport = report }
         let number = version
         lock.unlock()
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         if problems.isEmpty {
-            log("[\(reason)] built #\(number) in \(seconds) s")
+            let written = report.map { $0.incremental ? ": \($0.filesWritten) of \($0.files) files rewritten, \($0.filesRemoved) removed" : ": full build" } ?? ""
+            log("[\(reason)] built #\(number) in \(seconds) s\(written)")
         } else {
             log("[\(reason)] \(problems.count) error\(problems.count == 1 ? "" : "s"): the page shows them; serving the last good build")
         }
@@ -339,8 +352,9 @@ final class PreviewSession: @unchecked Sendable {
 
 extension SiteRunner {
     /// Builds the static site from a graph, with the store's recent runs as "What's new".
-    static func publish(store: ServiceStore, graph: ServiceGraph, theme: URL, output: URL, baseURL: String? = nil) throws {
+    @discardableResult
+    static func publish(store: ServiceStore, graph: ServiceGraph, theme: URL, output: URL, baseURL: String? = nil) throws -> SiteBuildReport {
         let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL)
-        try SiteBuilder(graph: graph, theme: theme, output: output, options: options).build()
+        return try SiteBuilder(graph: graph, theme: theme, output: output, options: options).build()
     }
 }

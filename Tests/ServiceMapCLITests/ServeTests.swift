@@ -33,6 +33,13 @@ func eventually(_ seconds: Double = 20, _ check: () -> Bool) -> Bool {
     return check()
 }
 
+/// A file's inode and modification time: both stay the same unless the file is written again.
+func fileStamp(_ url: URL) throws -> String {
+    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+    let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    return "\(attributes[.systemFileNumber] as? Int ?? -1)/\(modified)"
+}
+
 @Suite("servicemap serve", .serialized)
 struct ServeTests {
     /// Drives a preview of a copy of the shipped Data/ on loopback: start, fetch a page, edit a
@@ -59,19 +66,42 @@ struct ServeTests {
         #expect(fetch(base + "__servicemap/reload.js")?.body.contains("location.reload()") == true)
         let version = session.status.version
         #expect(version == 1)
+        let site = scratch.appendingPathComponent("site")
+        // Pages a Glasgow edit does not touch, by inode and modification time (a rewrite changes them).
+        let unaffected = ["areas/bromley.html", "areas/salford.html", "assets/style.css"]
+        let stamps = try unaffected.map { try fileStamp(site.appendingPathComponent($0)) }
+        let letterP = try fileStamp(site.appendingPathComponent("a-z/p.html"))
 
         // Edit the shipped Glasgow spreadsheet: a new service appears on the rebuilt page.
         let original = try ShippedWorkbook(data.appendingPathComponent("glasgow/glasgow-directory.xlsx"))
         var workbook = original
         workbook["Services"].append(["Name": "Preview Test Service", "Area": "glasgow-city", "Description": "Added while the preview runs."])
         try workbook.save()
-        #expect(eventually { fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200 })
+        // An incremental build writes pages in place as it goes: look once it has finished.
+        #expect(eventually { session.status.version > version })
+        #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.status == 200)
         #expect(fetch(base + "a-z/p.html")?.body.contains("Preview Test Service") == true)
         #expect(fetch(base + "changes/index.html")?.body.contains("Preview Test Service") == true)
-        #expect(eventually { session.status.version > version })
         // Only the edited spreadsheet was read again.
         #expect(session.filesReadLastBuild == 1)
         #expect(session.status.errors.isEmpty)
+        // The build updated the site in place: pages the new service is not on were not rewritten.
+        let added = try #require(session.lastBuild)
+        #expect(added.incremental && added.filesWritten > 0)
+        #expect(try unaffected.map { try fileStamp(site.appendingPathComponent($0)) } == stamps)
+        #expect(try fileStamp(site.appendingPathComponent("a-z/p.html")) != letterP)
+
+        // Edit one service's description: its page shows it, and only a few files are rewritten
+        // (its page, the lists it is in, its search record and words, What's new).
+        let afterAdding = session.status.version
+        workbook["Services"].replace("Added while the preview runs.", with: "Edited while the preview runs.")
+        try workbook.save()
+        #expect(eventually { session.status.version > afterAdding })
+        #expect(fetch(base + "services/preview-test-service--glasgow-city.html")?.body.contains("Edited while the preview runs.") == true)
+        let edited = try #require(session.lastBuild)
+        #expect(edited.incremental)
+        #expect(edited.filesWritten > 0 && edited.filesWritten < edited.files / 10, "rewrote \(edited.filesWritten) of \(edited.files) files")
+        #expect(try unaffected.map { try fileStamp(site.appendingPathComponent($0)) } == stamps)
 
         // A broken edit: the errors reach the page's status; the last good build stays up.
         workbook["Services"].append(["Name": "Backwards Service", "Area": "glasgow-city", "Ages": "10-2"])

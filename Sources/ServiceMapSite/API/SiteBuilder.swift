@@ -7,7 +7,15 @@ import ServiceMapCore
 ///
 /// The build is a list of named steps; `progress` receives `[i/n] step` before each, and an error
 /// carries the step's name. Pages are rendered in parallel and streamed to disk as they are made.
-/// Output goes to a fresh folder beside `output` that replaces it only when every step succeeded.
+///
+/// A full build writes into a fresh folder beside `output` that replaces it only when every step
+/// succeeded. When `output` holds a manifest from a build with the same theme, options and
+/// servicemap binary, the build is incremental: it updates `output` in place, rendering only the
+/// pages whose values changed and writing only the files whose bytes changed, and deletes the
+/// files that are no longer made. The folder it leaves is byte for byte what a full build makes.
+/// The manifest is trusted rather than checked against the disk (a stat per file costs as much as
+/// the rest of a small rebuild): a file deleted by hand comes back with its next change, or with
+/// a build with `SiteOptions.incremental` off.
 public struct SiteBuilder: Sendable {
     public let graph: ServiceGraph
     public let theme: URL
@@ -17,7 +25,8 @@ public struct SiteBuilder: Sendable {
     /// - Parameters:
     ///   - graph: the directory to publish.
     ///   - theme: the theme folder (`Site/` in the repository), with `templates/` and `assets/`.
-    ///   - output: the folder to write (e.g. `_site`); replaced as a whole when the build succeeds.
+    ///   - output: the folder to write (e.g. `_site`); replaced as a whole by a full build, updated
+    ///     in place by an incremental one.
     public init(graph: ServiceGraph, theme: URL, output: URL, options: SiteOptions = SiteOptions()) {
         self.graph = graph
         self.theme = theme
@@ -28,6 +37,9 @@ public struct SiteBuilder: Sendable {
     /// The name of the marker file that tells a later build the folder is a servicemap site it may replace.
     public static let markerFileName = ".servicemap-site"
 
+    /// The name of the file in the site that lists what the build wrote, for the next incremental build.
+    public static let manifestFileName = SiteManifest.fileName
+
     /// Builds the site. The library never prints: step names go to `progress`.
     @discardableResult
     public func build(progress: (String) -> Void = { _ in }) throws -> SiteBuildReport {
@@ -36,26 +48,43 @@ public struct SiteBuilder: Sendable {
         let parent = output.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(output.lastPathComponent).building-\(ProcessInfo.processInfo.processIdentifier)")
         var context: SiteContext!
+        var ledger: OutputLedger!
+        var identity = ""
+        // Where this build writes: `staging` for a full build, `output` itself for an incremental one.
+        var target = staging
         var timings: [SiteBuildReport.Step] = []
         var searchFiles = 0
+        var removed = 0
 
         let steps: [(String, () throws -> Void)] = [
             ("prepare output and theme", {
+                let marker = output.appendingPathComponent(Self.markerFileName).path
                 if fm.fileExists(atPath: output.path) {
-                    let marker = output.appendingPathComponent(Self.markerFileName).path
                     let contents = (try? fm.contentsOfDirectory(atPath: output.path)) ?? []
                     guard fm.fileExists(atPath: marker) || contents.isEmpty else {
                         throw SiteBuildError(step: "", message: "\(output.path) exists and is not a servicemap site (no \(Self.markerFileName)); refusing to replace it")
                     }
                 }
-                try? fm.removeItem(at: staging)
-                try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-                try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage", "maps"] {
-                    try fm.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
-                }
                 let theme = try Theme(folder: self.theme)
-                context = SiteContext(graph: graph, options: options, theme: theme, staging: staging)
+                identity = try BuildIdentity.fingerprint(theme: self.theme, options: options)
+                let previous = options.incremental && fm.fileExists(atPath: marker)
+                    ? SiteManifest.read(in: output).flatMap { $0.identity == identity ? $0 : nil } : nil
+                if previous != nil {
+                    // Until this build finishes, the folder matches no manifest: should it stop half
+                    // way, the next build is a full one.
+                    try fm.removeItem(at: output.appendingPathComponent(SiteManifest.fileName))
+                    target = output
+                } else {
+                    try? fm.removeItem(at: staging)
+                    try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+                    try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+                }
+                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage", "maps"] {
+                    try fm.createDirectory(at: target.appendingPathComponent(folder), withIntermediateDirectories: true)
+                }
+                ledger = OutputLedger(previous: previous)
+                context = SiteContext(graph: graph, options: options, theme: theme, staging: target)
+                context.ledger = ledger
             }),
             ("render service pages", { try PageRenderer(context).renderServices() }),
             ("render area, level, category and organisation pages", { try PageRenderer(context).renderBrowsePages() }),
@@ -64,9 +93,19 @@ public struct SiteBuilder: Sendable {
             ("render maps and pathways", { try PageRenderer(context).renderMaps() }),
             ("render what's new and its Atom feed", { try ChangelogRenderer(context).render() }),
             ("write search index", { searchFiles = try SearchIndexWriter(context).write() }),
-            ("copy theme assets", { try copyAssets(from: context.theme.assets, to: staging.appendingPathComponent("assets")) }),
+            ("copy theme assets", { try copyAssets(from: context.theme.assets, to: target, ledger: ledger) }),
             ("publish", {
+                let manifest = ledger.manifest(identity: identity)
+                if ledger.isIncremental {
+                    for path in ledger.stalePaths {
+                        try? fm.removeItem(at: output.appendingPathComponent(path))
+                        removed += 1
+                    }
+                    try Self.replace(output.appendingPathComponent(SiteManifest.fileName), with: Data(manifest.text.utf8))
+                    return
+                }
                 try Data("servicemap static site\n".utf8).write(to: staging.appendingPathComponent(Self.markerFileName))
+                try Data(manifest.text.utf8).write(to: staging.appendingPathComponent(SiteManifest.fileName))
                 if fm.fileExists(atPath: output.path) {
                     let old = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                     try? fm.removeItem(at: old)
@@ -84,40 +123,48 @@ public struct SiteBuilder: Sendable {
             do {
                 try run()
             } catch let error as SiteBuildError {
-                try? fm.removeItem(at: staging)
+                if target == staging { try? fm.removeItem(at: staging) }
                 throw SiteBuildError(step: name, message: error.message)
             } catch {
-                try? fm.removeItem(at: staging)
+                if target == staging { try? fm.removeItem(at: staging) }
                 throw SiteBuildError(step: name, message: "\(error.localizedDescription)")
             }
             timings.append(.init(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
-        var files = 0
-        var bytes = 0
-        if let walker = fm.enumerator(at: output, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]) {
-            for case let url as URL in walker {
-                let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-                if values?.isRegularFile == true {
-                    files += 1
-                    bytes += values?.fileSize ?? 0
-                }
-            }
-        }
-        return SiteBuildReport(pages: context.pagesWritten, files: files, bytes: bytes, searchFiles: searchFiles, steps: timings)
+        let manifest = ledger.manifest(identity: identity)
+        let (written, unchanged) = ledger.counts
+        return SiteBuildReport(
+            pages: context.pagesWritten, files: manifest.entries.count, bytes: manifest.entries.values.reduce(0) { $0 + $1.size },
+            searchFiles: searchFiles, steps: timings, incremental: ledger.isIncremental, filesWritten: written,
+            filesUnchanged: unchanged, filesRemoved: removed)
     }
 
-    private func copyAssets(from source: URL, to destination: URL) throws {
+    /// Writes `data` to a temporary file beside `url` and renames it over `url`, so a reader sees
+    /// the old file or the new one, never half of one.
+    static func replace(_ url: URL, with data: Data) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).new-\(ProcessInfo.processInfo.processIdentifier)")
+        try data.write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw SiteBuildError(step: "", message: "\(url.path): cannot replace (\(reason))")
+        }
+    }
+
+    /// Copies the theme's `assets/` into the site's, writing only the files whose bytes changed.
+    private func copyAssets(from source: URL, to site: URL, ledger: OutputLedger) throws {
         let fm = FileManager.default
         guard let walker = fm.enumerator(at: source, includingPropertiesForKeys: [.isDirectoryKey]) else { return }
         var items: [URL] = []
         for case let url as URL in walker { items.append(url) }
         for url in items.sorted(by: { $0.path < $1.path }) {
-            let relative = String(url.standardizedFileURL.path.dropFirst(source.standardizedFileURL.path.count + 1))
-            let target = destination.appendingPathComponent(relative)
+            let relative = "assets/" + String(url.standardizedFileURL.path.dropFirst(source.standardizedFileURL.path.count + 1))
+            let target = site.appendingPathComponent(relative)
             if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
                 try fm.createDirectory(at: target, withIntermediateDirectories: true)
             } else {
-                try fm.copyItem(at: url, to: target)
+                let data = try Data(contentsOf: url)
+                if ledger.needsWrite(data, to: relative) { try data.write(to: target) }
             }
         }
     }

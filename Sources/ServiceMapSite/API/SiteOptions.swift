@@ -16,6 +16,9 @@ public struct SiteOptions: Sendable {
     /// Where the site is published (`https://example.org/directory/`), so the Atom feed's links are
     /// absolute; nil leaves them relative to the feed.
     public var baseURL: String?
+    /// Whether a build may update a site made by the last one in place, rendering and writing only
+    /// what changed (SiteBuilder); false always makes a fresh folder.
+    public var incremental: Bool
 
     public init(
         title: String = "Family services directory",
@@ -23,7 +26,8 @@ public struct SiteOptions: Sendable {
         documentsPerShard: Int = 50,
         parallelism: Int? = nil,
         changelog: Changelog? = nil,
-        baseURL: String? = nil
+        baseURL: String? = nil,
+        incremental: Bool = true
     ) {
         self.title = title
         self.tagline = tagline
@@ -31,6 +35,7 @@ public struct SiteOptions: Sendable {
         self.parallelism = parallelism
         self.changelog = changelog
         self.baseURL = baseURL
+        self.incremental = incremental
     }
 }
 
@@ -40,14 +45,22 @@ public struct SiteBuildReport: Sendable {
         public var name: String
         public var seconds: Double
     }
-    /// HTML pages written.
+    /// HTML pages in the site.
     public var pages: Int
-    /// All files written (pages, search shards, assets, sitemap.xml).
+    /// All files of the site (pages, search shards, assets, sitemap.xml, the feed).
     public var files: Int
     public var bytes: Int
     /// Search index files (metadata, term, facet and document shards).
     public var searchFiles: Int
     public var steps: [Step]
+    /// Whether the build updated the last build's folder in place rather than making a fresh one.
+    public var incremental: Bool
+    /// Files this build wrote (every file, for a full build).
+    public var filesWritten: Int
+    /// Files left as the last build wrote them, because their values or bytes had not changed.
+    public var filesUnchanged: Int
+    /// Files the last build made that this one no longer does, deleted.
+    public var filesRemoved: Int
 }
 
 /// A build failure, named after the step it happened in.

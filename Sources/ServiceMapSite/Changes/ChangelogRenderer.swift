@@ -25,6 +25,6 @@ struct ChangelogRenderer {
         }
         let feed = AtomFeed.xml(changelog, graph: context.graph, title: context.options.title, baseURL: context.options.baseURL,
                                 servicePath: servicePath)
-        try Data(feed.utf8).write(to: folder.appendingPathComponent("feed.xml"))
+        try context.write(feed, to: "changes/feed.xml")
     }
 }

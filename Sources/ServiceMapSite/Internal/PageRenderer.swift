@@ -39,6 +39,11 @@ struct PageRenderer {
         ]
         fill(&values)
         values = values.compacted
+        // Incremental builds: the same template and values render the same page, already on disk.
+        if let ledger = context.ledger, ledger.keepPage(path, template: template, values: values) {
+            context.countPage()
+            return
+        }
         let content = context.theme.render(template, values)
         let crumbs = values["breadcrumbs"] == nil ? "" : context.theme.render("breadcrumbs", values)
         let frame = context.frame(kind: kind, root: root) {

@@ -8,8 +8,11 @@ final class SiteContext: @unchecked Sendable {
     let graph: ServiceGraph
     let options: SiteOptions
     let theme: Theme
-    /// The folder pages are written to during the build (swapped into place at the end).
+    /// The folder pages are written to during the build (swapped into place at the end, or the
+    /// site's own folder when an incremental build updates it in place).
     let staging: URL
+    /// What the last build wrote, so unchanged pages and files are skipped (OutputLedger).
+    var ledger: OutputLedger?
 
     /// Services in name order (then id): the order of the A–Z, of lists, and of search documents,
     /// which is also ServiceGraph.find's tie-break, so equal scores rank the same on both sides.
@@ -180,9 +183,11 @@ final class SiteContext: @unchecked Sendable {
     var pagesWritten: Int { pageCounter.value }
 
     /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
-    /// which for a hundred thousand pages costs more than rendering them. The build publishes by
-    /// renaming the finished folder, so a crash never leaves a half-written site in place.
+    /// which for a hundred thousand pages costs more than rendering them. A full build publishes by
+    /// renaming the finished folder, so a crash never leaves a half-written site in place; an
+    /// incremental one writes in place but first removes the manifest, so the next build is full.
     func write(_ text: String, to path: String) throws {
+        if let ledger, !ledger.needsWrite(text, to: path) { return }
         let full = staging.appendingPathComponent(path).path
         let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw SiteBuildError(step: "", message: "\(full): cannot create (\(String(cString: strerror(errno))))") }

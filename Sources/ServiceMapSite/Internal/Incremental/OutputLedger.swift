@@ -1,0 +1,94 @@
+import Foundation
+
+/// Decides, file by file, what a build has to write, and records what the folder holds afterwards
+/// for the next build's manifest.
+///
+/// Every page is `render(template, values)` inside a frame that depends only on the theme and the
+/// options (both in the manifest's identity). So a page whose path, template and values fingerprint
+/// as they did last time would render to the same bytes: the build keeps the file and skips the
+/// render. Other files (search shards, sitemap.xml, the feed, assets) are made in full and written
+/// only when their bytes' fingerprint differs. Either way each file's content is exactly what a
+/// full build would write, which is why an incremental build's folder equals a full build's.
+///
+/// Called from many rendering threads at once.
+final class OutputLedger: @unchecked Sendable {
+    /// The last build's manifest when this build updates its folder in place; nil for a full build.
+    let previous: SiteManifest?
+    private let lock = NSLock()
+    private var entries: [String: SiteManifest.Entry] = [:]
+    /// Page inputs fingerprinted before rendering, waiting for the page's bytes.
+    private var pendingInputs: [String: String] = [:]
+    private var written = 0
+    private var unchanged = 0
+
+    init(previous: SiteManifest?) {
+        self.previous = previous
+        entries.reserveCapacity(previous?.entries.count ?? 1024)
+    }
+
+    var isIncremental: Bool { previous != nil }
+
+    /// True when the page at `path` was rendered last time from the same template and values, so
+    /// the file already there is kept as it is. Otherwise remembers the fingerprint for `record`.
+    func keepPage(_ path: String, template: String, values: [String: Any]) -> Bool {
+        var fingerprint = Fingerprint()
+        fingerprint.add(template)
+        fingerprint.add(path)
+        fingerprint.add(value: values)
+        let inputs = fingerprint.hex
+        lock.lock()
+        defer { lock.unlock() }
+        if let old = previous?.entries[path], old.inputs == inputs {
+            entries[path] = old
+            unchanged += 1
+            return true
+        }
+        pendingInputs[path] = inputs
+        return false
+    }
+
+    /// Records `text` as the content of `path`; false when the folder already holds exactly it.
+    func needsWrite(_ text: String, to path: String) -> Bool {
+        var fingerprint = Fingerprint()
+        fingerprint.add(text)
+        return record(path, content: fingerprint.hex, size: text.utf8.count)
+    }
+
+    /// Records `data` as the content of `path`; false when the folder already holds exactly it.
+    func needsWrite(_ data: Data, to path: String) -> Bool {
+        record(path, content: Fingerprint.of(data), size: data.count)
+    }
+
+    private func record(_ path: String, content: String, size: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let entry = SiteManifest.Entry(content: content, inputs: pendingInputs.removeValue(forKey: path), size: size)
+        entries[path] = entry
+        if let old = previous?.entries[path], old.content == content {
+            unchanged += 1
+            return false
+        }
+        written += 1
+        return true
+    }
+
+    /// Files the last build left that this build did not make: an incremental build deletes them.
+    var stalePaths: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let previous else { return [] }
+        return previous.entries.keys.filter { entries[$0] == nil }.sorted()
+    }
+
+    func manifest(identity: String) -> SiteManifest {
+        lock.lock()
+        defer { lock.unlock() }
+        return SiteManifest(identity: identity, entries: entries)
+    }
+
+    var counts: (written: Int, unchanged: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (written, unchanged)
+    }
+}

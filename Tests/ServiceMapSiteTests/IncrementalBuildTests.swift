@@ -1,0 +1,266 @@
+import Foundation
+import ServiceMapCore
+import Testing
+@testable import ServiceMapSite
+
+/// An incremental build (a build over the folder of the last one) renders and writes only what
+/// changed, and leaves exactly the folder a full build of the same graph makes.
+@Suite("Incremental site builds")
+struct IncrementalBuildTests {
+    /// Every regular file and folder under `folder`, by relative path; folders map to nil.
+    static func tree(_ folder: URL) -> [String: Data?] {
+        var result: [String: Data?] = [:]
+        let base = folder.standardizedFileURL.path
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey]) else { return [:] }
+        for case let url as URL in walker {
+            let relative = String(url.standardizedFileURL.path.dropFirst(base.count + 1))
+            if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                result[relative] = .some(nil)
+            } else {
+                result[relative] = try? Data(contentsOf: url)
+            }
+        }
+        return result
+    }
+
+    /// Identity of a file on disk: inode and modification time, which a rewrite changes.
+    static func stamp(_ url: URL) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        let inode = attributes[.systemFileNumber] as? Int ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(inode)/\(modified)"
+    }
+
+    static let options = SiteOptions(documentsPerShard: 3)
+
+    /// Builds `before` into a folder, then `after` over it, and compares the result with a full
+    /// build of `after` into a fresh folder: every file and folder the same, byte for byte.
+    @discardableResult
+    func expectIncrementalEqualsFull(
+        _ before: ServiceGraph, _ after: ServiceGraph, theme: URL = SiteFixtures.theme, themeAfter: URL? = nil,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> (report: SiteBuildReport, site: URL) {
+        let site = SiteFixtures.temporaryFolder("incremental")
+        let fresh = SiteFixtures.temporaryFolder("full")
+        try SiteBuilder(graph: before, theme: theme, output: site, options: Self.options).build()
+        let report = try SiteBuilder(graph: after, theme: themeAfter ?? theme, output: site, options: Self.options).build()
+        var full = Self.options
+        full.incremental = false
+        let fullReport = try SiteBuilder(graph: after, theme: themeAfter ?? theme, output: fresh, options: full).build()
+        #expect(!fullReport.incremental, sourceLocation: sourceLocation)
+        let updated = Self.tree(site), expected = Self.tree(fresh)
+        #expect(updated.keys.sorted() == expected.keys.sorted(), sourceLocation: sourceLocation)
+        for (path, data) in expected where updated[path] != data {
+            Issue.record("\(path) differs from a full build", sourceLocation: sourceLocation)
+        }
+        #expect(report.files == fullReport.files && report.bytes == fullReport.bytes && report.pages == fullReport.pages,
+                sourceLocation: sourceLocation)
+        return (report, site)
+    }
+
+    @Test func editingAServiceRewritesOnlyThePagesThatShowIt() throws {
+        let before = SiteFixtures.synthetic(count: 40)
+        var after = before
+        after.services["home-start-glasgow"]!.description = "Volunteers visit families at home, now on Saturdays too."
+        let site = SiteFixtures.temporaryFolder("incremental")
+        try SiteBuilder(graph: before, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let untouched = ["services/money-advice-glasgow.html", "areas/bromley.html", "organisations/nhs-ggc.html", "assets/style.css"]
+        let stamps = try untouched.map { try Self.stamp(site.appendingPathComponent($0)) }
+        let edited = try Self.stamp(site.appendingPathComponent("services/home-start-glasgow.html"))
+        Thread.sleep(forTimeInterval: 0.01)
+
+        let report = try SiteBuilder(graph: after, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        #expect(report.incremental)
+        // The service's page, the lists it is in (its area, levels, categories, organisation, A–Z
+        // letter), its search record and words: a handful of the site's files.
+        #expect(report.filesWritten > 0 && report.filesWritten < report.files / 10, "wrote \(report.filesWritten) of \(report.files)")
+        #expect(report.filesWritten + report.filesUnchanged == report.files)
+        #expect(report.filesRemoved == 0)
+        #expect(try untouched.map { try Self.stamp(site.appendingPathComponent($0)) } == stamps)
+        #expect(try Self.stamp(site.appendingPathComponent("services/home-start-glasgow.html")) != edited)
+        let page = String(decoding: try Data(contentsOf: site.appendingPathComponent("services/home-start-glasgow.html")), as: UTF8.self)
+        #expect(page.contains("now on Saturdays too"))
+
+        try expectIncrementalEqualsFull(before, after)
+    }
+
+    @Test func nothingChangedWritesNothing() throws {
+        let graph = SiteFixtures.family()
+        let site = SiteFixtures.temporaryFolder()
+        let first = try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        #expect(!first.incremental && first.filesWritten == first.files)
+        let again = try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        #expect(again.incremental)
+        #expect(again.filesWritten == 0 && again.filesUnchanged == first.files && again.filesRemoved == 0)
+    }
+
+    @Test func addingAServiceEqualsAFullBuild() throws {
+        let before = SiteFixtures.synthetic(count: 12)
+        var after = before
+        after.services["zebra-club"] = Service(
+            id: "zebra-club", name: "Zebra Club for Dads", organisation: "home-start", description: "Synthetic: a new group.",
+            areas: ["east-renfrewshire"], categories: ["parenting"], levels: ["scotland-universal"],
+            sources: Sources(citations: ["synthetic"]))
+        after.insert(ReferralRoute(from: .role(.self), to: "zebra-club", mode: .selfReferral))
+        after.insert(ReferralRoute(from: .service("home-start-glasgow"), to: "zebra-club", mode: .professional))
+        let (report, site) = try expectIncrementalEqualsFull(before, after)
+        #expect(report.incremental)
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("a-z/z.html").path))
+    }
+
+    @Test func removingAServiceDeletesItsPage() throws {
+        let before = SiteFixtures.hostile()
+        var after = before
+        after.services["../../evil"] = nil
+        after.routes = after.routes.filter { $0.value.to != "../../evil" }
+        let (report, site) = try expectIncrementalEqualsFull(before, after)
+        #expect(report.incremental && report.filesRemoved > 0)
+        #expect(!SiteFixtures.files(in: site).keys.contains { $0.hasPrefix("services/evil") })
+    }
+
+    @Test func renamingAServiceOrganisationOrAreaEqualsAFullBuild() throws {
+        let before = SiteFixtures.synthetic(count: 20)
+        var renamedService = before
+        renamedService.services["money-advice-glasgow"]!.name = "Advice on Money for Families"  // another A–Z letter
+        try expectIncrementalEqualsFull(before, renamedService)
+        var renamedOrganisation = before
+        renamedOrganisation.organisations["nhs-ggc"]!.name = "NHS Glasgow"
+        try expectIncrementalEqualsFull(before, renamedOrganisation)
+        var renamedArea = before
+        renamedArea.areas["glasgow-city"]!.name = "City of Glasgow"
+        try expectIncrementalEqualsFull(before, renamedArea)
+        var closed = before
+        closed.services["synthetic-3"]!.status = .closed
+        try expectIncrementalEqualsFull(before, closed)
+        var moved = before
+        moved.services["synthetic-4"]!.areas = ["bromley"]
+        moved.services["synthetic-4"]!.levels = ["bromley-level-2"]
+        try expectIncrementalEqualsFull(before, moved)
+    }
+
+    /// A seeded run of edits of every kind on random services, each built over the last site and compared
+    /// with a full build: the incremental folder never drifts from the full one.
+    @Test func aRunOfRandomEditsNeverDriftsFromAFullBuild() throws {
+        var random = SeededRandom(seed: 2026)
+        var graph = SiteFixtures.synthetic(count: 30)
+        let site = SiteFixtures.temporaryFolder("incremental")
+        try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let words = ["Alder", "birch", "Cedar", "damson", "Elm", "fir", "Ōak", "7 Rowan"]
+        for step in 0..<12 {
+            let ids = graph.services.keys.sorted()
+            let id = ids[random.next(ids.count)]
+            let word = words[random.next(words.count)]
+            switch step {  // every kind of edit once, on a random service
+            case 0: graph.services[id]!.name = "\(word) service \(step)"
+            case 1: graph.services[id]!.description += " \(word) on Tuesdays."
+            case 2: graph.services[id]!.areas = [["glasgow-city", "bromley", "east-renfrewshire", "scotland"][random.next(4)]]
+            case 3: graph.services[id]!.levels = [["scotland-universal", "scotland-intensive", "bromley-level-4"][random.next(3)]]
+            case 4: graph.services[id]!.categories = [NeedCategory.standard[random.next(NeedCategory.standard.count)].id]
+            case 5: graph.services[id]!.organisation = ["nhs-ggc", "home-start", "bromley-council", nil][random.next(4)]
+            case 6: graph.services[id]!.status = [.active, .pilot, .closed][random.next(3)]
+            case 7: graph.services[id]!.lastVerified = random.next(2) == 0 ? nil : Day(year: 2025, month: 1 + random.next(12), day: 1)
+            case 8:
+                let newID = ServiceID("new-\(step)")
+                graph.services[newID] = Service(
+                    id: newID, name: "\(word) new \(step)", organisation: "home-start", description: "Synthetic: added in step \(step).",
+                    areas: ["glasgow-city"], categories: ["parenting"], levels: ["scotland-additional"], sources: Sources(citations: ["synthetic"]))
+                graph.insert(ReferralRoute(from: .service(id), to: newID, mode: .professional))
+            case 9:
+                graph.services[id] = nil
+                graph.routes = graph.routes.filter { $0.value.to != id && $0.value.from != .service(id) }
+            case 10: graph.organisations["home-start"]!.name = "\(word) Home-Start"
+            default: graph.levels["scotland-additional"]!.ring = [.earlyHelp, .universal, .childInNeed][random.next(3)]
+            }
+            let report = try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+            #expect(report.incremental)
+            let fresh = SiteFixtures.temporaryFolder("full")
+            var full = Self.options
+            full.incremental = false
+            try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: fresh, options: full).build()
+            let updated = Self.tree(site), expected = Self.tree(fresh)
+            #expect(updated.keys.sorted() == expected.keys.sorted(), "step \(step)")
+            for (path, data) in expected where updated[path] != data { Issue.record("step \(step): \(path) differs from a full build") }
+        }
+    }
+
+    @Test func changingATemplateMakesAFullBuild() throws {
+        let theme = SiteFixtures.temporaryFolder("theme")
+        try FileManager.default.copyItem(at: SiteFixtures.theme, to: theme)
+        let changed = SiteFixtures.temporaryFolder("theme-changed")
+        try FileManager.default.copyItem(at: SiteFixtures.theme, to: changed)
+        let footer = changed.appendingPathComponent("templates/layout.mustache")
+        let layout = try String(contentsOf: footer, encoding: .utf8)
+        try layout.replacingOccurrences(of: "</body>", with: "<!-- re-branded --></body>").write(to: footer, atomically: true, encoding: .utf8)
+        let graph = SiteFixtures.family()
+        let (report, site) = try expectIncrementalEqualsFull(graph, graph, theme: theme, themeAfter: changed)
+        #expect(!report.incremental)
+        #expect(String(decoding: try Data(contentsOf: site.appendingPathComponent("index.html")), as: UTF8.self).contains("<!-- re-branded -->"))
+    }
+
+    @Test func aBuildThatStopsHalfWayLeavesNoManifest() throws {
+        let site = SiteFixtures.temporaryFolder()
+        try SiteBuilder(graph: SiteFixtures.family(), theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        #expect(SiteManifest.read(in: site) != nil)
+        // A theme without its service template fails before any page is written…
+        let broken = SiteFixtures.temporaryFolder("broken-theme")
+        try FileManager.default.copyItem(at: SiteFixtures.theme, to: broken)
+        try FileManager.default.removeItem(at: broken.appendingPathComponent("templates/service.mustache"))
+        #expect(throws: SiteBuildError.self) {
+            try SiteBuilder(graph: SiteFixtures.family(), theme: broken, output: site, options: Self.options).build()
+        }
+        // …and leaves the last site, manifest and all.
+        #expect(SiteManifest.read(in: site) != nil)
+        // A failure inside an incremental build (here a folder where a new page must go) removes
+        // the manifest, so the next build is a full one.
+        var added = SiteFixtures.family()
+        added.services["new-thing"] = Service(id: "new-thing", name: "New Thing", areas: ["bromley"], sources: Sources(citations: ["synthetic"]))
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("services/new-thing.html"), withIntermediateDirectories: true)
+        #expect(throws: SiteBuildError.self) {
+            try SiteBuilder(graph: added, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        }
+        #expect(SiteManifest.read(in: site) == nil)
+        let next = try SiteBuilder(graph: added, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        #expect(!next.incremental)
+        #expect(SiteFixtures.files(in: site)["services/new-thing.html"] != nil)
+    }
+
+    @Test func manifestRoundTrips() throws {
+        let manifest = SiteManifest(identity: "abc", entries: [
+            "services/a b.html": .init(content: "0123", inputs: "4567", size: 12),
+            "search/meta.js": .init(content: "89ab", inputs: nil, size: 3),
+        ])
+        let folder = SiteFixtures.temporaryFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(manifest.text.utf8).write(to: folder.appendingPathComponent(SiteManifest.fileName))
+        let read = try #require(SiteManifest.read(in: folder))
+        #expect(read.identity == "abc" && read.entries == manifest.entries)
+    }
+
+    @Test func fingerprintsTellValuesApart() {
+        func hex(_ value: Any) -> String {
+            var f = Fingerprint()
+            f.add(value: value)
+            return f.hex
+        }
+        #expect(hex(["a": "bc"] as [String: Any]) == hex(["a": "bc"] as [String: Any]))
+        #expect(hex(["ab", "c"]) != hex(["a", "bc"]))
+        #expect(hex(["a": 1] as [String: Any]) != hex(["a": "1"] as [String: Any]))
+        #expect(hex(["a": true] as [String: Any]) != hex(["a": 1] as [String: Any]))
+        #expect(hex(["x": ["y": "z"]] as [String: Any]) != hex(["x": ["y": "Z"]] as [String: Any]))
+        #expect(Fingerprint.of("") != Fingerprint.of("\u{0}"))
+        #expect(Fingerprint.of(String(repeating: "a", count: 17)) != Fingerprint.of(String(repeating: "a", count: 16)))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing run of random edits can be replayed.
+struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
