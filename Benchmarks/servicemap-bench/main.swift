@@ -24,11 +24,18 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
+/// User and system time of this process so far: steadier than wall time on a busy machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func measure<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
     let start = DispatchTime.now()
     let result = try body()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    print(String(format: "%@: %.2f s wall, peak %.0f MiB", label, seconds, peakMemoryMiB()))
+    print(String(format: "%@: %.2f s wall, %.2f s CPU so far, peak %.0f MiB", label, seconds, cpuSeconds(), peakMemoryMiB()))
     return result
 }
 
@@ -85,6 +92,7 @@ case "site":
         return try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
     }
     print("  \(first.pages) pages, \(first.files) files, \(first.bytes / 1_048_576) MiB")
+    for step in first.steps { print(String(format: "    %6.2f s  %@", step.seconds, step.name)) }
     var edited = try store.loadGraph()
     if let id = edited.services.keys.min() {
         edited.services[id]?.description += " Changed for the rebuild benchmark."

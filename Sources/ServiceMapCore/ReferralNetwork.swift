@@ -10,6 +10,9 @@ public struct ReferralNetwork: Sendable {
     public let graph: ServiceGraph
     private let outgoing: [ServiceID: [ReferralRoute]]
     private let fromRole: [ReferrerRole: [ReferralRoute]]
+    /// The statutory social-work services, worked out once: reach questions are asked per role
+    /// and per area, and deciding it means looking up every level of the service.
+    private let statutory: Set<ServiceID>
 
     public init(_ graph: ServiceGraph) {
         self.graph = graph
@@ -23,6 +26,7 @@ public struct ReferralNetwork: Sendable {
         }
         self.outgoing = outgoing
         self.fromRole = fromRole
+        statutory = Set(graph.services.values.filter(graph.isStatutorySocialWork).map(\.id))
     }
 
     /// A service a family can reach, and the first route of how.
@@ -41,7 +45,7 @@ public struct ReferralNetwork: Sendable {
         let scope = area.map { ServiceGraph.AreaScope(graph, $0) }
         func enter(_ route: ReferralRoute, path: [ReferralRoute]) {
             guard reached[route.to] == nil, let service = graph.services[route.to] else { return }
-            guard !graph.isStatutorySocialWork(service) else { return }
+            guard !statutory.contains(service.id) else { return }
             if let scope, !scope.includes(service.areas) { return }
             reached[route.to] = path + [route]
             queue.append(route.to)

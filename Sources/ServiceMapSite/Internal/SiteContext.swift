@@ -29,6 +29,13 @@ final class SiteContext: @unchecked Sendable {
     let childrenOfArea: [AreaCode: [Area]]
     let childrenOfCategory: [CategoryID: [NeedCategory]]
     let ancestorsOfArea: [AreaCode: [AreaCode]]
+    /// How many services a family in each area can use (`LandscapeMap.services`: covering the
+    /// area, one above it or one inside it; not closed).
+    let servingCount: [AreaCode: Int]
+    /// Those services in id order, for the areas small enough to draw (DiagramPages).
+    let servingToDraw: [AreaCode: [Service]]
+    /// The areas where at least one of those services works at a ring, so a landscape can be drawn.
+    let areasWithLandscape: Set<AreaCode>
     let sortedAreas: [Area]
     let sortedLevels: [LevelOfNeed]
     let sortedCategories: [NeedCategory]
@@ -90,6 +97,28 @@ final class SiteContext: @unchecked Sendable {
         var ancestors: [AreaCode: [AreaCode]] = [:]
         for code in graph.areas.keys { ancestors[code] = graph.ancestors(of: code) }
         ancestorsOfArea = ancestors
+
+        // Served areas from the services listed in each related area, instead of a scan of every
+        // service per area: areas × services is what made large directories slow.
+        var count: [AreaCode: Int] = [:]
+        var toDraw: [AreaCode: [Service]] = [:]
+        var withLandscape: Set<AreaCode> = []
+        for code in graph.areas.keys {
+            var ids: Set<ServiceID> = []
+            for related in graph.areaAndDescendants(of: code).union(ancestors[code] ?? []) {
+                for service in inArea[related] ?? [] where service.status != .closed { ids.insert(service.id) }
+            }
+            count[code] = ids.count
+            if ids.count <= PageRenderer.mostServicesToDraw {
+                toDraw[code] = ids.sorted().compactMap { graph.services[$0] }
+            }
+            if ids.contains(where: { id in graph.services[id]?.levels.contains { graph.levels[$0]?.ring != nil } == true }) {
+                withLandscape.insert(code)
+            }
+        }
+        servingCount = count
+        servingToDraw = toDraw
+        areasWithLandscape = withLandscape
     }
 
     /// File-safe, unique names for identifiers. Ids that are already lowercase slugs keep their
