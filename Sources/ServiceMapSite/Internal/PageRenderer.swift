@@ -81,9 +81,9 @@ struct PageRenderer {
 
     /// The rendered items of a list of services (for pages one folder deep), joined. Each item
     /// was rendered once, in the "render service pages" step.
-    func list(_ services: ArraySlice<Service>) -> String {
+    func list(_ positions: ArraySlice<Int>) -> String {
         var html = ""
-        for service in services { html += context.listItem(service.id) }
+        for position in positions { html += context.listItem(at: position) }
         return html
     }
 
@@ -237,7 +237,8 @@ struct PageRenderer {
         /// 1 for the first page.
         let number: Int
         let count: Int
-        let services: ArraySlice<Service>
+        /// Positions in `SiteContext.servicesByName`.
+        let services: ArraySlice<Int>
         let total: Int
     }
 
@@ -249,7 +250,7 @@ struct PageRenderer {
 
     /// Renders every page of each item's list, in parallel across items and pages (one letter or
     /// need can hold most of the directory).
-    func renderPaged<T: Sendable>(_ items: [T], services: (T) -> [Service], _ render: @escaping @Sendable (T, ListPage) throws -> Void) throws {
+    func renderPaged<T: Sendable>(_ items: [T], services: (T) -> [Int], _ render: @escaping @Sendable (T, ListPage) throws -> Void) throws {
         var jobs: [(item: Int, page: ListPage)] = []
         for (i, item) in items.enumerated() {
             let all = services(item)
@@ -446,8 +447,8 @@ struct PageRenderer {
     }
 
     func renderSitePages() throws {
-        var byLetter: [String: [Service]] = [:]
-        for service in context.servicesByName { byLetter[Self.letter(of: service.name), default: []].append(service) }
+        var byLetter: [String: [Int]] = [:]
+        for (i, service) in context.servicesByName.enumerated() { byLetter[Self.letter(of: service.name), default: []].append(i) }
         let letters = (UInt8(97)...UInt8(122)).map { String(UnicodeScalar($0)) } + ["other"]
         let groups = byLetter
         let letterLinks: @Sendable () -> [[String: Any]] = {
