@@ -2,7 +2,7 @@ import Foundation
 
 /// What every coverage question asks of the whole graph, worked out once: services in name
 /// order with their rings and needs as bit sets, the services listing each area, the routes into
-/// each service, the statutory social-work services and the referral loops.
+/// each service, the referral network and its loops.
 ///
 /// Why: the site asks for a matrix, the graph findings and the data quality of every area. Asked
 /// of the graph one area at a time, each question sorted and scanned every service and route
@@ -17,8 +17,6 @@ public struct CoverageBasis: Sendable {
     let idRank: [Int]
     /// Each service's rings as bits (bit r for ring r); 0 when no level maps to a ring.
     let ringBits: [UInt8]
-    /// Each service's lowest ring is statutory and it is run by social work (`isStatutorySocialWork`).
-    let statutory: [Bool]
     /// Each category's row membership: `categoryBits[c]` holds, per service, whether it is tagged with
     /// category `c` or a category below it, as words of 64 services.
     let rowCategories: [CategoryID]
@@ -53,7 +51,6 @@ public struct CoverageBasis: Sendable {
             for level in service.levels { if let ring = graph.levels[level]?.ring { bits |= 1 << UInt8(ring.rawValue) } }
             return bits
         }
-        statutory = byName.map(graph.isStatutorySocialWork)
         let rowCategories = graph.categories.keys.sorted()
         self.rowCategories = rowCategories
         rowIndex = Dictionary(uniqueKeysWithValues: rowCategories.enumerated().map { ($1, $0) })

@@ -119,8 +119,10 @@ extension CoverageBasis {
             }
             roles = ReferrerRole.known.map(\.role).filter(seen.contains) + seen.subtracting(ReferrerRole.known.map(\.role)).sorted()
         }
+        // The services a family in the area can be referred to, whatever their status (as AreaScope).
+        let inArea = Set(serving(area).map { byName[$0].id })
         return roles.map { role in
-            let reaches = network.reachableWithoutSocialWork(from: role, in: area)
+            let reaches = network.reachableWithoutSocialWork(from: role, entering: inArea.contains)
             let who = role == .self ? "Self-referral: a family" : "Referred by \(role.label) (\(role.rawValue)): a family"
             let message: String
             if reaches.isEmpty {
