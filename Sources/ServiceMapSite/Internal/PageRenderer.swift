@@ -574,7 +574,6 @@ extension Dictionary where Key == String, Value == Any {
             "shown": "Services \(first) to \(first + page.services.count - 1) of \(page.total), page \(page.number) of \(page.count).",
             "links": items,
         ] as [String: Any]
-        if page.number > 1 { self["listLaterPage"] = true }
     }
 
     /// Drops empty strings, empty arrays and nils, so `{{#key}}` sections only show real facts.
