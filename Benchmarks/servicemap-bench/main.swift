@@ -76,18 +76,29 @@ case "site":
     let folder = arguments.count > 1 ? arguments[1] : "/tmp/servicemap-bench-10000/csv"
     let output = option("--out", default: NSTemporaryDirectory() + "servicemap-bench-site")
     let theme = option("--theme", default: "Site")
-    let database = NSTemporaryDirectory() + "servicemap-bench-site-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    // `--database PATH` keeps the store: a later run with the same path skips the import, so the
+    // process measures the build alone (peak memory included). `--no-rebuild` stops after one build.
+    let kept = option("--database", default: "")
+    let database = kept.isEmpty ? NSTemporaryDirectory() + "servicemap-bench-site-\(ProcessInfo.processInfo.processIdentifier).sqlite" : kept
     defer {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        if kept.isEmpty {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
     }
-    var result = Importer().read([folder])
-    var assembler = GraphAssembler()
-    assembler.add(result.fragment)
-    result.fragment = GraphFragment()
-    let (graph, _) = assembler.assemble()
-    let store = try ServiceStore(path: database)
-    try store.apply(graph)
-    print("  \(graph.services.count) services imported (not timed)")
+    let store: ServiceStore
+    if !kept.isEmpty && FileManager.default.fileExists(atPath: kept) {
+        store = try ServiceStore(path: database)
+        print("  using the services stored in \(kept)")
+    } else {
+        var result = Importer().read([folder])
+        var assembler = GraphAssembler()
+        assembler.add(result.fragment)
+        result.fragment = GraphFragment()
+        let (graph, _) = assembler.assemble()
+        store = try ServiceStore(path: database)
+        try store.apply(graph)
+        print("  \(graph.services.count) services imported (not timed)")
+    }
     try? FileManager.default.removeItem(atPath: output)
     let first = try measure("build site") {
         let loaded = try store.loadGraph()
@@ -95,6 +106,7 @@ case "site":
     }
     print("  \(first.pages) pages, \(first.files) files, \(first.bytes / 1_048_576) MiB")
     for step in first.steps { print(String(format: "    %6.3f s  %@", step.seconds, step.name)) }
+    if arguments.contains("--no-rebuild") { exit(0) }
     var edited = try store.loadGraph()
     if let id = edited.services.keys.min() {
         edited.services[id]?.description += " Changed for the rebuild benchmark."
@@ -109,7 +121,7 @@ case "site":
         for step in report.steps { print(String(format: "    %6.3f s  %@", step.seconds, step.name)) }
     }
 default:
-    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | site DIR [--out SITE] [--theme Site]")
+    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | site DIR [--out SITE] [--theme Site] [--database PATH] [--no-rebuild]")
 }
 
 enum ExitError: Error {

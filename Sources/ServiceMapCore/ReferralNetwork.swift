@@ -10,6 +10,9 @@ public struct ReferralNetwork: Sendable {
     public let graph: ServiceGraph
     private let outgoing: [ServiceID: [ReferralRoute]]
     private let fromRole: [ReferrerRole: [ReferralRoute]]
+    /// The statutory social-work services, worked out once: reach questions are asked per role
+    /// and per area, and deciding it means looking up every level of the service.
+    private let statutory: Set<ServiceID>
 
     public init(_ graph: ServiceGraph) {
         self.graph = graph
@@ -23,6 +26,7 @@ public struct ReferralNetwork: Sendable {
         }
         self.outgoing = outgoing
         self.fromRole = fromRole
+        statutory = Set(graph.services.values.filter(graph.isStatutorySocialWork).map(\.id))
     }
 
     /// A service a family can reach, and the first route of how.
@@ -36,13 +40,19 @@ public struct ReferralNetwork: Sendable {
     /// service: breadth-first over routes, never entering a statutory service. With `area`, only
     /// services serving that area (or its sub-areas) are entered.
     public func reachableWithoutSocialWork(from role: ReferrerRole, in area: AreaCode? = nil) -> [Reach] {
+        guard let area else { return reachableWithoutSocialWork(from: role) { graph.services[$0] != nil } }
+        let scope = ServiceGraph.AreaScope(graph, area)
+        return reachableWithoutSocialWork(from: role) { id in graph.services[id].map { scope.includes($0.areas) } ?? false }
+    }
+
+    /// The same, entering only the services `entered` accepts (services the directory holds). The
+    /// coverage basis passes the services of an area it has already looked up, instead of each
+    /// route's service being looked up and checked against the area again for every area.
+    public func reachableWithoutSocialWork(from role: ReferrerRole, entering entered: (ServiceID) -> Bool) -> [Reach] {
         var reached: [ServiceID: [ReferralRoute]] = [:]
         var queue: [ServiceID] = []
-        let scope = area.map { ServiceGraph.AreaScope(graph, $0) }
         func enter(_ route: ReferralRoute, path: [ReferralRoute]) {
-            guard reached[route.to] == nil, let service = graph.services[route.to] else { return }
-            guard !graph.isStatutorySocialWork(service) else { return }
-            if let scope, !scope.includes(service.areas) { return }
+            guard reached[route.to] == nil, !statutory.contains(route.to), entered(route.to) else { return }
             reached[route.to] = path + [route]
             queue.append(route.to)
         }

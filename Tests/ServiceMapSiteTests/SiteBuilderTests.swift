@@ -115,6 +115,46 @@ struct SiteBuilderTests {
         #expect(checked > 100)
     }
 
+    /// A long list goes over numbered pages, each linking to its neighbours with relative links,
+    /// and following them from the first page reaches every service of the list without JavaScript.
+    @Test func longListsGoOverNumberedPagesThatReachEveryService() throws {
+        let out = SiteFixtures.temporaryFolder("paged")
+        let graph = SiteFixtures.synthetic(count: 250)
+        try SiteFixtures.build(graph, into: out)
+        let files = SiteFixtures.files(in: out)
+        let letterS = graph.services.values.filter { PageRenderer.letter(of: $0.name) == "s" }
+        let pages = (letterS.count + PageRenderer.servicesPerPage - 1) / PageRenderer.servicesPerPage
+        #expect(pages == 3)
+        let first = String(decoding: files["a-z/s.html"] ?? Data(), as: UTF8.self)
+        #expect(first.contains("Services 1 to 100 of \(letterS.count), page 1 of 3."))
+        #expect(first.contains("<a href=\"s.page2.html\" rel=\"next\">Next</a>"))
+        #expect(first.contains("<span aria-current=\"page\">1</span>"))
+        let second = String(decoding: files["a-z/s.page2.html"] ?? Data(), as: UTF8.self)
+        #expect(second.contains("<title>Services A to Z: S (page 2 of 3)"))
+        #expect(second.contains("<a href=\"s.html\" rel=\"prev\">Previous</a>"))
+        #expect(files["a-z/s.page4.html"] == nil)
+        // Walk the pages by their "Next" links, collecting the services they link to.
+        var linked: Set<String> = []
+        var page: String? = "s.html"
+        var visited = 0
+        while let name = page, visited < 10 {
+            let html = String(decoding: files["a-z/" + name] ?? Data(), as: UTF8.self)
+            for link in SiteScan.attributes(in: html, named: ["href"]) where link.hasPrefix("../services/") {
+                linked.insert(String(link.dropFirst("../".count)))
+            }
+            page = html.components(separatedBy: "rel=\"next\"").first.flatMap { before in
+                before.hasSuffix("\" ") ? before.components(separatedBy: "<a href=\"").last.map { String($0.dropLast(2)) } : nil
+            }
+            visited += 1
+        }
+        #expect(visited == 3)
+        // Synthetic ids are plain slugs, so their pages are named after them.
+        for service in letterS where service.id.rawValue.hasPrefix("synthetic-") {
+            let path = "services/" + service.id.rawValue + ".html"
+            #expect(linked.contains(path), "\(service.name) is on no page of the A to Z")
+        }
+    }
+
     @Test func nothingLoadsFromOutsideTheSite() throws {
         let out = SiteFixtures.temporaryFolder()
         try SiteFixtures.build(SiteFixtures.hostile(), into: out)

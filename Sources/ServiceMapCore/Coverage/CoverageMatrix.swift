@@ -120,12 +120,23 @@ public struct CoverageMatrix: Hashable, Codable, Sendable {
         """
 
     public func cell(_ area: AreaCode, _ category: CategoryID, ring: ContinuumRing?) -> CoverageCell? {
-        cells.first { $0.area == area && $0.category == category && $0.ring == ring }
+        // Cells are laid out column by column, row by row, ring by ring: look there first, and
+        // search only when the matrix was put together some other way.
+        let slot = ring == nil ? rings.count : rings.firstIndex(of: ring!)
+        if let c = columns.firstIndex(where: { $0.code == area }), let r = rows.firstIndex(where: { $0.id == category }), let s = slot {
+            let i = (c * rows.count + r) * (rings.count + 1) + s
+            if cells.indices.contains(i), cells[i].area == area, cells[i].category == category, cells[i].ring == ring { return cells[i] }
+        }
+        return cells.first { $0.area == area && $0.category == category && $0.ring == ring }
     }
 
     /// The cell with every level together.
     public func total(_ area: AreaCode, _ category: CategoryID) -> CoverageCell? {
-        summary.first { $0.area == area && $0.category == category }
+        if let c = columns.firstIndex(where: { $0.code == area }), let r = rows.firstIndex(where: { $0.id == category }) {
+            let i = c * rows.count + r
+            if summary.indices.contains(i), summary[i].area == area, summary[i].category == category { return summary[i] }
+        }
+        return summary.first { $0.area == area && $0.category == category }
     }
 }
 
@@ -175,68 +186,6 @@ extension ServiceGraph {
 
     /// Builds the area × level × category matrix for a scope. Pure and deterministic.
     public func coverage(_ scope: CoverageScope = CoverageScope()) -> CoverageMatrix {
-        let (root, columnCodes) = coverageColumns(scope)
-        let rowCategories: [NeedCategory] = scope.categories.isEmpty
-            ? categoriesInTaxonomyOrder
-            : scope.categories.map { categories[$0] ?? NeedCategory(id: $0, name: $0.rawValue) }
-        let rings = scope.rings.isEmpty ? ContinuumRing.allCases : scope.rings.sorted()
-        let counted = sortedServices.filter { $0.status != .closed && $0.status != .inactive }
-            .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        // Services are referred to by their index in `counted`: copying Service values per row
-        // and ring was most of the time for a large directory.
-        let serviceRings = counted.map { self.rings(of: $0) }
-        let serviceCategories = counted.map { Set($0.categories) }
-        let rowSets = rowCategories.map { categoryAndDescendants(of: $0.id) }
-
-        var columns: [CoverageMatrix.Column] = []
-        var cells: [CoverageCell] = []
-        var summary: [CoverageCell] = []
-        for code in columnCodes {
-            let area = areas[code]
-            columns.append(.init(
-                code: code, name: area?.name ?? code.rawValue, kind: area?.kind,
-                levels: framework(for: code).map { .init(id: $0.id, name: $0.name, ring: $0.ring) }))
-            let above = Set(ancestors(of: code))
-            let below = areaAndDescendants(of: code).subtracting([code])
-            // Each service that serves this column, with how.
-            var reaching: [(index: Int, reach: CoverageReach)] = []
-            for (index, service) in counted.enumerated() {
-                if service.areas.contains(code) {
-                    reaching.append((index, .area))
-                } else if let wider = service.areas.first(where: above.contains) {
-                    reaching.append((index, .wider(wider)))
-                } else if let part = service.areas.first(where: below.contains) {
-                    reaching.append((index, .part(part)))
-                }
-            }
-            func entries(_ list: [(index: Int, reach: CoverageReach)]) -> [CoverageEntry] {
-                list.map { CoverageEntry(service: counted[$0.index].id, name: counted[$0.index].name, reach: $0.reach) }
-            }
-            for (row, set) in zip(rowCategories, rowSets) {
-                let inRow = reaching.filter { !set.isDisjoint(with: serviceCategories[$0.index]) }
-                for ring in rings as [ContinuumRing?] + [nil] {
-                    let here = inRow.filter { pair in
-                        let own = serviceRings[pair.index]
-                        return ring.map(own.contains) ?? own.isEmpty
-                    }
-                    cells.append(CoverageCell(area: code, category: row.id, ring: ring, services: entries(here)))
-                }
-                // The total respects the ring filter: services at a shown ring, or with none stated.
-                let shown = inRow.filter { pair in
-                    let own = serviceRings[pair.index]
-                    return own.isEmpty || own.contains(where: rings.contains)
-                }
-                summary.append(CoverageCell(area: code, category: row.id, ring: nil, services: entries(shown)))
-            }
-        }
-        let title: String
-        if let root, let area = areas[root] {
-            title = columnCodes == [root] ? area.name : "\(area.name): \(columnCodes.count) areas side by side"
-        } else {
-            title = columns.map(\.name).joined(separator: " beside ")
-        }
-        return CoverageMatrix(
-            root: root, title: title, columns: columns,
-            rows: rowCategories.map { .init(id: $0.id, name: $0.name) }, rings: rings, cells: cells, summary: summary)
+        CoverageBasis(self).coverage(scope)
     }
 }

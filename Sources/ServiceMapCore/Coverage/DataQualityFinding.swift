@@ -66,16 +66,24 @@ extension ServiceGraph {
     /// Data-quality findings, by service name then kind. Services with no area are checked only
     /// when no area is asked for (they belong to none).
     public func dataQuality(_ options: DataQualityOptions) -> [DataQualityFinding] {
-        let scopes = options.areas.map { AreaScope(self, $0) }
+        CoverageBasis(self).dataQuality(options)
+    }
+}
+
+extension CoverageBasis {
+    /// `ServiceGraph.dataQuality(_:)`, answered from the basis.
+    public func dataQuality(_ options: DataQualityOptions) -> [DataQualityFinding] {
         let cutoff = options.today.adding(months: -options.staleAfterMonths)
-        var routed: Set<ServiceID> = []
-        for route in routes.values { routed.insert(route.to) }
+        let scopes = options.areas
         var findings: [DataQualityFinding] = []
-        let checked = sortedServices
-            .filter { $0.status != .closed }
-            .filter { service in scopes.isEmpty || scopes.contains { $0.includes(service.areas) } }
-            .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        for service in checked {
+        // The services that serve any area asked about (every service when none is), in name order.
+        let positions: [Int]
+        if scopes.isEmpty {
+            positions = Array(byName.indices)
+        } else {
+            positions = Set(scopes.flatMap(serving)).sorted()
+        }
+        for service in positions.map({ byName[$0] }) where service.status != .closed {
             func add(_ kind: DataQualityFinding.Kind, _ field: String?, _ message: String) {
                 let source = field.flatMap { service.sources.fields[$0] } ?? service.sources.locations.first
                 findings.append(DataQualityFinding(kind: kind, service: service.id, name: service.name,
@@ -90,7 +98,7 @@ extension ServiceGraph {
             } else {
                 add(.neverVerified, "last verified", "\(service.name) has never been verified: the site shows its details as \"not yet verified\".")
             }
-            if !routed.contains(service.id) {
+            if routesInto[service.id] == nil {
                 add(.missingReferralRoutes, "referred-by",
                     "\(service.name) has no referral route: neither self-referral nor any referrer is recorded, so no search by referrer finds it.")
             }

@@ -75,30 +75,32 @@ extension ServiceGraph {
     func name(_ id: ServiceID) -> String { services[id]?.name ?? id.rawValue }
     func areaName(_ code: AreaCode) -> String { areas[code]?.name ?? code.rawValue }
 
-    /// Services that are running and serve a family living in `area`.
-    func runningServices(serving area: AreaCode) -> [Service] {
-        let scope = AreaScope(self, area)
-        return sortedServices.filter { $0.status != .closed && $0.status != .inactive && scope.includes($0.areas) }
-    }
-
     /// Every graph finding for the areas asked about, in a stable order: per area, by kind.
     public func graphFindings(_ options: GraphFindingOptions = GraphFindingOptions()) -> [GraphFinding] {
-        let areaCodes = options.areas.isEmpty ? coverageColumns(CoverageScope()).columns : options.areas
-        let network = ReferralNetwork(self)
-        // Sorted once: the per-area questions below each walk every route.
-        let allRoutes = sortedRoutes
+        CoverageBasis(self).graphFindings(options)
+    }
+}
+
+extension CoverageBasis {
+    /// Positions of the running services that serve a family living in `area`, in id order.
+    func runningServices(serving area: AreaCode) -> [Int] {
+        serving(area).filter { isRunning(byName[$0]) }.sorted { idRank[$0] < idRank[$1] }
+    }
+
+    /// `ServiceGraph.graphFindings(_:)`, answered from the basis.
+    public func graphFindings(_ options: GraphFindingOptions = GraphFindingOptions()) -> [GraphFinding] {
+        let areaCodes = options.areas.isEmpty ? graph.coverageColumns(CoverageScope()).columns : options.areas
         var findings: [GraphFinding] = []
-        // Loops are found once over the whole graph, then reported for each area they touch.
-        let loops = referralLoops()
         for area in areaCodes {
             let local = runningServices(serving: area)
-            let localIDs = Set(local.map(\.id))
-            findings += reachability(network, area: area, local: localIDs, referrers: options.referrers, allRoutes: allRoutes)
+            let localIDs = Set(local.map { byName[$0].id })
+            findings += reachability(area: area, local: local, referrers: options.referrers)
             findings += deadEnds(area: area, local: local)
+            // Loops are found once over the whole graph, then reported for each area they touch.
             for loop in loops where loop.allSatisfy(localIDs.contains) {
-                findings.append(loopFinding(loop, area: area, allRoutes: allRoutes))
+                findings.append(graph.loopFinding(loop, area: area, allRoutes: sortedRoutes))
             }
-            findings += singlePointsOfEntry(area: area, local: local, rings: options.rings, allRoutes: allRoutes)
+            findings += singlePointsOfEntry(area: area, local: local, rings: options.rings)
             findings += levelsWithoutService(area: area, local: local, categories: options.categories, rings: options.rings)
         }
         return findings
@@ -106,30 +108,34 @@ extension ServiceGraph {
 
     // MARK: Reach
 
-    func reachability(_ network: ReferralNetwork, area: AreaCode, local: Set<ServiceID>, referrers: [ReferrerRole], allRoutes: [ReferralRoute]) -> [GraphFinding] {
+    func reachability(area: AreaCode, local: [Int], referrers: [ReferrerRole]) -> [GraphFinding] {
         var roles = referrers
         if roles.isEmpty {
             var seen: Set<ReferrerRole> = []
-            for route in allRoutes where local.contains(route.to) {
-                if case .role(let role) = route.from { seen.insert(role) }
+            for i in local {
+                for route in routesInto[byName[i].id] ?? [] {
+                    if case .role(let role) = route.from { seen.insert(role) }
+                }
             }
             roles = ReferrerRole.known.map(\.role).filter(seen.contains) + seen.subtracting(ReferrerRole.known.map(\.role)).sorted()
         }
+        // The services a family in the area can be referred to, whatever their status (as AreaScope).
+        let inArea = Set(serving(area).map { byName[$0].id })
         return roles.map { role in
-            let reaches = network.reachableWithoutSocialWork(from: role, in: area)
+            let reaches = network.reachableWithoutSocialWork(from: role, entering: inArea.contains)
             let who = role == .self ? "Self-referral: a family" : "Referred by \(role.label) (\(role.rawValue)): a family"
             let message: String
             if reaches.isEmpty {
-                message = "\(who) in \(areaName(area)) can reach no recorded service without passing through statutory social work."
+                message = "\(who) in \(graph.areaName(area)) can reach no recorded service without passing through statutory social work."
             } else {
                 // Named up to a readable length; the finding's services list carries them all.
                 let named = 25
                 var list = reaches.prefix(named).map { reach -> String in
-                    let via = reach.path.dropLast().map { name($0.to) }
-                    return via.isEmpty ? name(reach.service) : "\(name(reach.service)) (via \(via.joined(separator: " → ")))"
+                    let via = reach.path.dropLast().map { graph.name($0.to) }
+                    return via.isEmpty ? graph.name(reach.service) : "\(graph.name(reach.service)) (via \(via.joined(separator: " → ")))"
                 }
                 if reaches.count > named { list.append("and \(reaches.count - named) more") }
-                message = "\(who) in \(areaName(area)) can reach \(reaches.count) service\(reaches.count == 1 ? "" : "s") "
+                message = "\(who) in \(graph.areaName(area)) can reach \(reaches.count) service\(reaches.count == 1 ? "" : "s") "
                     + "without passing through statutory social work: \(list.joined(separator: "; "))."
             }
             return GraphFinding(kind: .reachableWithoutSocialWork, area: area, services: reaches.map(\.service), role: role, message: message)
@@ -140,14 +146,11 @@ extension ServiceGraph {
 
     /// Services families are referred into (they have a route in) that refer on to no service.
     /// Services with no route at all are a data-quality finding (`missing-referral-routes`), not a dead end.
-    func deadEnds(area: AreaCode, local: [Service]) -> [GraphFinding] {
-        var into: [ServiceID: Int] = [:], outOf: Set<ServiceID> = []
-        for route in routes.values {
-            into[route.to, default: 0] += 1
-            if case .service(let id) = route.from { outOf.insert(id) }
-        }
-        return local.filter { into[$0.id] != nil && !outOf.contains($0.id) }.map { service in
-            let ins = into[service.id] ?? 0
+    func deadEnds(area: AreaCode, local: [Int]) -> [GraphFinding] {
+        local.compactMap { i -> GraphFinding? in
+            let service = byName[i]
+            guard let into = routesInto[service.id], !refersOn.contains(service.id) else { return nil }
+            let ins = into.count
             return GraphFinding(
                 kind: .deadEnd, area: area, services: [service.id],
                 message: "\(service.name) takes referrals (\(ins) route\(ins == 1 ? "" : "s") in) but has no recorded onward "
@@ -155,6 +158,70 @@ extension ServiceGraph {
         }
     }
 
+    // MARK: Single points of entry
+
+    /// For each level of the area's framework: the ways in from outside the level (routes from a
+    /// role, or from a service not at the level). When every way in lands on one service, or comes
+    /// from one service, the level is reachable only through that service.
+    func singlePointsOfEntry(area: AreaCode, local: [Int], rings: [ContinuumRing]) -> [GraphFinding] {
+        var findings: [GraphFinding] = []
+        for level in graph.framework(for: area) where rings.isEmpty || level.ring.map(rings.contains) == true {
+            let atLevel = local.filter { byName[$0].levels.contains(level.id) }
+            guard !atLevel.isEmpty else { continue }
+            let ids = Set(atLevel.map { byName[$0].id })
+            var doorSet: Set<ServiceID> = []
+            var sources: Set<Referrer> = []
+            for id in ids {
+                for route in routesInto[id] ?? [] {
+                    if case .service(let from) = route.from, ids.contains(from) { continue }
+                    doorSet.insert(route.to)
+                    sources.insert(route.from)
+                }
+            }
+            guard !doorSet.isEmpty else { continue }
+            let doors = doorSet.sorted()
+            let levelName = "\(level.name)\(level.ring.map { " (\($0.name))" } ?? "")"
+            if doors.count == 1 {
+                let door = doors[0]
+                let others = atLevel.count - 1
+                findings.append(GraphFinding(
+                    kind: .singlePointOfEntry, area: area, services: [door], level: level.id, ring: level.ring,
+                    message: "In \(graph.areaName(area)), every recorded way into \(levelName) goes to \(graph.name(door))"
+                        + (others > 0 ? "; the level's \(others) other service\(others == 1 ? " is" : "s are") reached only from inside the level or not at all." : ".")))
+            } else if sources.count == 1, case .service(let gate) = sources.first! {
+                findings.append(GraphFinding(
+                    kind: .singlePointOfEntry, area: area, services: [gate] + doors, level: level.id, ring: level.ring,
+                    message: "In \(graph.areaName(area)), \(levelName) is reachable only through \(graph.name(gate)): every recorded route into the level comes from it."))
+            }
+        }
+        return findings
+    }
+
+    // MARK: Levels without a service
+
+    /// For each level of the area's framework, the categories of need with no running service at it.
+    func levelsWithoutService(area: AreaCode, local: [Int], categories wanted: [CategoryID], rings: [ContinuumRing]) -> [GraphFinding] {
+        let rows = wanted.isEmpty ? graph.categoriesInTaxonomyOrder.map(\.id) : wanted
+        let tests = rows.map(rowTest)
+        var findings: [GraphFinding] = []
+        for level in graph.framework(for: area) where rings.isEmpty || level.ring.map(rings.contains) == true {
+            // A service at any level mapping to the same ring serves the level (a Scotland-wide
+            // service at "Universal" serves Glasgow's universal level).
+            let ringBit: UInt8 = level.ring.map { 1 << UInt8($0.rawValue) } ?? 0
+            let atLevel = local.filter { i in byName[i].levels.contains(level.id) || ringBits[i] & ringBit != 0 }
+            let missing = zip(rows, tests).filter { _, inRow in !atLevel.contains(where: inRow) }.map(\.0)
+            guard !missing.isEmpty else { continue }
+            let names = missing.map { graph.categories[$0]?.name.lowercased() ?? $0.rawValue }
+            findings.append(GraphFinding(
+                kind: .levelWithoutService, area: area, level: level.id, ring: level.ring, categories: missing,
+                message: "In \(graph.areaName(area)), at \(level.name)\(level.ring.map { " (\($0.name))" } ?? ""), no service is recorded for "
+                    + "\(missing.count) of \(rows.count) need\(rows.count == 1 ? "" : "s"): \(names.joined(separator: ", "))."))
+        }
+        return findings
+    }
+}
+
+extension ServiceGraph {
     // MARK: Loops
 
     /// The cycles of service-to-service routes: every elementary cycle, each starting from its
@@ -248,65 +315,5 @@ extension ServiceGraph {
             + (names.count == 2 ? "." : ", and so back to the start.")
         if bounce { message += " The source notes this 'bounce' as a problem for parents." }
         return GraphFinding(kind: .referralLoop, area: area, services: loop, message: message)
-    }
-
-    // MARK: Single points of entry
-
-    /// For each level of the area's framework: the ways in from outside the level (routes from a
-    /// role, or from a service not at the level). When every way in lands on one service, or comes
-    /// from one service, the level is reachable only through that service.
-    func singlePointsOfEntry(area: AreaCode, local: [Service], rings: [ContinuumRing], allRoutes: [ReferralRoute]) -> [GraphFinding] {
-        var findings: [GraphFinding] = []
-        for level in framework(for: area) where rings.isEmpty || level.ring.map(rings.contains) == true {
-            let atLevel = local.filter { $0.levels.contains(level.id) }
-            guard !atLevel.isEmpty else { continue }
-            let ids = Set(atLevel.map(\.id))
-            let entries = allRoutes.filter { route in
-                guard ids.contains(route.to) else { return false }
-                if case .service(let from) = route.from { return !ids.contains(from) }
-                return true
-            }
-            guard !entries.isEmpty else { continue }
-            let doors = Array(Set(entries.map(\.to))).sorted()
-            let sources = Set(entries.map(\.from))
-            let levelName = "\(level.name)\(level.ring.map { " (\($0.name))" } ?? "")"
-            if doors.count == 1 {
-                let door = doors[0]
-                let others = atLevel.count - 1
-                findings.append(GraphFinding(
-                    kind: .singlePointOfEntry, area: area, services: [door], level: level.id, ring: level.ring,
-                    message: "In \(areaName(area)), every recorded way into \(levelName) goes to \(name(door))"
-                        + (others > 0 ? "; the level's \(others) other service\(others == 1 ? " is" : "s are") reached only from inside the level or not at all." : ".")))
-            } else if sources.count == 1, case .service(let gate) = sources.first! {
-                findings.append(GraphFinding(
-                    kind: .singlePointOfEntry, area: area, services: [gate] + doors, level: level.id, ring: level.ring,
-                    message: "In \(areaName(area)), \(levelName) is reachable only through \(name(gate)): every recorded route into the level comes from it."))
-            }
-        }
-        return findings
-    }
-
-    // MARK: Levels without a service
-
-    /// For each level of the area's framework, the categories of need with no running service at it.
-    func levelsWithoutService(area: AreaCode, local: [Service], categories wanted: [CategoryID], rings: [ContinuumRing]) -> [GraphFinding] {
-        let rows = wanted.isEmpty ? categoriesInTaxonomyOrder.map(\.id) : wanted
-        let sets = rows.map { categoryAndDescendants(of: $0) }
-        var findings: [GraphFinding] = []
-        for level in framework(for: area) where rings.isEmpty || level.ring.map(rings.contains) == true {
-            // A service at any level mapping to the same ring serves the level (a Scotland-wide
-            // service at "Universal" serves Glasgow's universal level).
-            let atLevel = local.filter { service in
-                service.levels.contains(level.id) || (level.ring.map { self.rings(of: service).contains($0) } ?? false)
-            }
-            let missing = zip(rows, sets).filter { _, set in !atLevel.contains { !set.isDisjoint(with: $0.categories) } }.map(\.0)
-            guard !missing.isEmpty else { continue }
-            let names = missing.map { categories[$0]?.name.lowercased() ?? $0.rawValue }
-            findings.append(GraphFinding(
-                kind: .levelWithoutService, area: area, level: level.id, ring: level.ring, categories: missing,
-                message: "In \(areaName(area)), at \(level.name)\(level.ring.map { " (\($0.name))" } ?? ""), no service is recorded for "
-                    + "\(missing.count) of \(rows.count) need\(rows.count == 1 ? "" : "s"): \(names.joined(separator: ", "))."))
-        }
-        return findings
     }
 }

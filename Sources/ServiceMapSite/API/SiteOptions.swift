@@ -6,7 +6,9 @@ public struct SiteOptions: Sendable {
     public var title: String
     /// A line under the title, e.g. who maintains the directory.
     public var tagline: String
-    /// Search documents per shard file; a results page loads only the shards of the services it shows.
+    /// Search documents per shard file; a results page loads only the shards of the services it
+    /// shows. Small, because a broad query's first twenty results are spread over the whole
+    /// directory: with 50 a shard, they cost twenty 25 KB files; with 10, twenty 5 KB ones.
     public var documentsPerShard: Int
     /// Pages rendered at once; nil uses every core.
     public var parallelism: Int?
@@ -23,7 +25,7 @@ public struct SiteOptions: Sendable {
     public init(
         title: String = "Family services directory",
         tagline: String = "Services for families, and alternatives to social work",
-        documentsPerShard: Int = 50,
+        documentsPerShard: Int = 10,
         parallelism: Int? = nil,
         changelog: Changelog? = nil,
         baseURL: String? = nil,

@@ -16,9 +16,12 @@ extension PageRenderer {
     func coveragePath(_ code: AreaCode) -> String { "coverage/\(context.areaStem[code] ?? "missing").html" }
 
     func renderCoverage() throws {
+        // Worked out once for every area's report: asked of the graph, each area would sort and
+        // scan every service and route again.
+        let basis = CoverageBasis(graph)
         let areas = context.sortedAreas
         try parallel(areas.count) { index in
-            try renderCoverage(of: areas[index].code)
+            try renderCoverage(of: areas[index].code, basis: basis)
         }
         try page("coverage", path: "coverage/index.html", title: "Coverage and gaps", kind: "coverage") { v in
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
@@ -28,11 +31,11 @@ extension PageRenderer {
             let tops = graph.coverageColumns(CoverageScope()).columns.filter { !graph.children(of: $0).isEmpty }
                 .sorted { (-graph.children(of: $0).count, $0) < (-graph.children(of: $1).count, $1) }
             for top in tops {
-                comparisons.append(matrixValues(graph.coverage(CoverageScope(areas: [top])), id: "m-\(context.areaStem[top] ?? top.rawValue)"))
+                comparisons.append(matrixValues(basis.coverage(CoverageScope(areas: [top])), id: "m-\(context.areaStem[top] ?? top.rawValue)"))
             }
             // The trial sites of 000 and 002, when both are in the data: compared on the rings.
             if graph.areas["glasgow-city"] != nil && graph.areas["bromley"] != nil {
-                comparisons.append(matrixValues(graph.coverage(CoverageScope(areas: ["glasgow-city", "bromley"])), id: "m-glasgow-bromley"))
+                comparisons.append(matrixValues(basis.coverage(CoverageScope(areas: ["glasgow-city", "bromley"])), id: "m-glasgow-bromley"))
             }
             v["coverage"] = [
                 "rule": CoverageMatrix.countingRule,
@@ -51,7 +54,7 @@ extension PageRenderer {
         return graph.coverageColumns(CoverageScope()).columns.compactMap { graph.areas[$0] }.map(node)
     }
 
-    func renderCoverage(of code: AreaCode) throws {
+    func renderCoverage(of code: AreaCode, basis: CoverageBasis) throws {
         guard let area = graph.areas[code] else { return }
         let path = coveragePath(code)
         try page("coverage", path: path, title: "Coverage: \(area.name)", kind: "coverage") { v in
@@ -68,17 +71,17 @@ extension PageRenderer {
                 report["parent"] = ["name": graph.areas[parent]!.name, "href": coveragePath(parent)]
             }
             if !graph.children(of: code).isEmpty {
-                report["subareas"] = matrixValues(graph.coverage(CoverageScope(areas: [code])), id: "subareas")
+                report["subareas"] = matrixValues(basis.coverage(CoverageScope(areas: [code])), id: "subareas")
             }
-            report["own"] = ringValues(graph.coverage(CoverageScope(areas: [code], subAreas: false)), area: code)
-            let findings = graph.graphFindings(GraphFindingOptions(areas: [code]))
+            report["own"] = ringValues(basis.coverage(CoverageScope(areas: [code], subAreas: false)), area: code)
+            let findings = basis.graphFindings(GraphFindingOptions(areas: [code]))
             report["findings"] = GraphFinding.Kind.allCases.compactMap { kind -> [String: Any]? in
                 let these = findings.filter { $0.kind == kind }
                 guard !these.isEmpty else { return nil }
                 return ["label": kind.label, "count": these.count, "items": these.prefix(Self.listedPerFinding).map { ["message": $0.message] },
                         "more": these.count > Self.listedPerFinding ? "and \(these.count - Self.listedPerFinding) more: `servicemap gaps` lists them all" : ""].compacted
             }
-            let quality = graph.dataQuality(DataQualityOptions(areas: [code], today: Day(year: 1, month: 1, day: 1)))
+            let quality = basis.dataQuality(DataQualityOptions(areas: [code], today: Day(year: 1, month: 1, day: 1)))
                 .filter { $0.kind != .stale }
             report["quality"] = DataQualityFinding.Kind.allCases.compactMap { kind -> [String: Any]? in
                 let these = quality.filter { $0.kind == kind }

@@ -40,10 +40,12 @@ public enum LandscapeMap {
     }
 
     /// Draws the landscape of `area`. `link` gives each service's page, relative to where the SVG goes.
-    public static func diagram(of area: AreaCode, in graph: ServiceGraph, link: ServiceLink) -> Diagram {
+    /// `services`, when given, are `services(of: area, in: graph)` already looked up (the site
+    /// keeps them per area, so it does not scan every service for every area).
+    public static func diagram(of area: AreaCode, in graph: ServiceGraph, link: ServiceLink, services known: [Service]? = nil) -> Diagram {
         let areaName = graph.areas[area]?.name ?? area.rawValue
         let id = domID("landscape-" + area.rawValue)
-        let all = services(of: area, in: graph)
+        let all = known ?? services(of: area, in: graph)
         let unplaced = all.filter { graph.rings(of: $0).isEmpty }
         let onMap = all.filter { !graph.rings(of: $0).isEmpty }
 

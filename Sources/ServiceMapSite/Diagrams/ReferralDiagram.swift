@@ -71,10 +71,11 @@ public enum ReferralDiagram {
     /// The whole referral network of an area: levels of need as lanes from universal (left) to
     /// statutory (right), referrer roles at the left edge, services clustered by organisation
     /// when there are many. Services with no recorded route are listed in the text, not drawn.
-    public static func area(_ code: AreaCode, in graph: ServiceGraph, link: ServiceLink) -> Diagram {
+    /// `services`, when given, are the area's services (`LandscapeMap.services`) already looked up.
+    public static func area(_ code: AreaCode, in graph: ServiceGraph, link: ServiceLink, services known: [Service]? = nil) -> Diagram {
         let areaName = graph.areas[code]?.name ?? code.rawValue
         let scope = ServiceGraph.AreaScope(graph, code)
-        let inArea = Set(graph.services.values.filter { scope.includes($0.areas) && $0.status != .closed }.map(\.id))
+        let inArea = Set((known ?? graph.services.values.filter { scope.includes($0.areas) && $0.status != .closed }).map(\.id))
         let routes = graph.sortedRoutes.filter { route in
             guard inArea.contains(route.to) else { return false }
             if case .service(let from) = route.from { return inArea.contains(from) }

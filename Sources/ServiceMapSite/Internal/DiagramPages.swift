@@ -34,18 +34,18 @@ extension PageRenderer {
     func areaDiagrams(_ code: AreaCode, path: String) -> [String: Any] {
         let link = serviceLink(from: path)
         var values: [String: Any] = [:]
-        let services = LandscapeMap.services(of: code, in: graph)
+        let count = context.servingCount[code] ?? 0
         // A picture of thousands of services is neither readable nor quick to lay out: past this,
         // the page says so and the lists, the coverage report and the service pages carry it.
-        if services.count > Self.mostServicesToDraw {
-            values["tooManyToDraw"] = "\(services.count) services work here: too many to draw as one readable picture. "
+        guard count <= Self.mostServicesToDraw, let services = context.servingToDraw[code] else {
+            values["tooManyToDraw"] = "\(count) services work here: too many to draw as one readable picture. "
                 + "The lists on this page, the coverage report and each service's own pathway show them."
             return values
         }
-        if services.contains(where: { !graph.rings(of: $0).isEmpty }) {
-            values["landscape"] = LandscapeMap.diagram(of: code, in: graph, link: link).html
+        if context.areasWithLandscape.contains(code) {
+            values["landscape"] = LandscapeMap.diagram(of: code, in: graph, link: link, services: services).html
         }
-        let network = ReferralDiagram.area(code, in: graph, link: link)
+        let network = ReferralDiagram.area(code, in: graph, link: link, services: services)
         if !network.edges.isEmpty {
             values["network"] = network.html
         }
@@ -102,9 +102,7 @@ extension PageRenderer {
             }
             maps["pathways"] = pathways
             // Every area whose page carries a map, so the landscape of each is one click away.
-            maps["areas"] = context.sortedAreas.filter { area in
-                LandscapeMap.services(of: area.code, in: graph).contains { !graph.rings(of: $0).isEmpty }
-            }.map { area -> [String: Any] in
+            maps["areas"] = context.sortedAreas.filter { context.areasWithLandscape.contains($0.code) }.map { area -> [String: Any] in
                 ["name": area.name, "kind": area.kind.label, "href": context.areaPath(area.code) + "#maps-heading"]
             }
             v["maps"] = maps.compacted

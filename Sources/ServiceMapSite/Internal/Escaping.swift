@@ -62,7 +62,7 @@ enum SafeLink {
 
     /// The URL to put in `href`, or nil when the text is not a link servicemap will emit.
     static func web(_ raw: String?) -> String? {
-        guard var text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard var text = raw?.trimmingSpacesAndNewlines(), !text.isEmpty else { return nil }
         // Browsers ignore tabs and newlines inside URLs ("java\nscript:"), so refuse any control character.
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
         if text.lowercased().hasPrefix("www.") { text = "https://" + text }
@@ -74,7 +74,7 @@ enum SafeLink {
     }
 
     static func email(_ raw: String?) -> String? {
-        guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = raw?.trimmingSpacesAndNewlines(), !text.isEmpty else { return nil }
         let address = text.lowercased().hasPrefix("mailto:") ? String(text.dropFirst(7)) : text
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
@@ -121,5 +121,33 @@ enum ShardHash {
             hash = hash &* 0x0100_0193
         }
         return hash
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (`CharacterSet.whitespaces`), in Swift:
+    /// Foundation's `trimmingCharacters(in:)` goes through NSString on Linux, and trimming each
+    /// line of each description that way was a tenth of the time of a service page.
+    func trimmingSpaces() -> String { trimming { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator } }
+
+    /// Without leading and trailing whitespace and newlines (`CharacterSet.whitespacesAndNewlines`).
+    func trimmingSpacesAndNewlines() -> String {
+        trimming { scalar in
+            switch scalar.value {
+            case 0x09...0x0D, 0x85: return true
+            default:
+                switch scalar.properties.generalCategory {
+                case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+                default: return false
+                }
+            }
+        }
+    }
+
+    private func trimming(_ isSpace: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

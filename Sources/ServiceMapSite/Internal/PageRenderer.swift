@@ -86,9 +86,9 @@ struct PageRenderer {
 
     /// The rendered items of a list of services (for pages one folder deep), joined. Each item
     /// was rendered once, in the "render service pages" step.
-    func list(_ services: [Service]) -> String {
+    func list(_ positions: ArraySlice<Int>) -> String {
         var html = ""
-        for service in services { html += context.listItem(service.id) }
+        for position in positions { html += context.listItem(at: position) }
         return html
     }
 
@@ -222,16 +222,61 @@ struct PageRenderer {
     // MARK: Browse pages
 
     func renderBrowsePages() throws {
-        let areas = context.sortedAreas
-        try parallel(areas.count) { try renderArea(areas[$0]) }
-        let levels = context.sortedLevels
-        try parallel(levels.count) { try renderLevel(levels[$0]) }
+        try renderPaged(context.sortedAreas, services: { context.servicesInArea[$0.code] ?? [] }, renderArea)
+        try renderPaged(context.sortedLevels, services: { context.servicesAtLevel[$0.id] ?? [] }, renderLevel)
         for ring in ContinuumRing.allCases { try renderRing(ring) }
-        let categories = context.sortedCategories
-        try parallel(categories.count) { try renderCategory(categories[$0]) }
-        let organisations = context.sortedOrganisations
-        try parallel(organisations.count) { try renderOrganisation(organisations[$0]) }
+        try renderPaged(context.sortedCategories, services: { context.servicesInCategory[$0.id] ?? [] }, renderCategory)
+        try renderPaged(context.sortedOrganisations, services: { context.servicesOfOrganisation[$0.id] ?? [] }, renderOrganisation)
         try renderIndexes()
+    }
+
+    // MARK: Long lists
+
+    /// How many services a list page shows; longer lists go on over numbered pages. A list of
+    /// twenty thousand services is no use to a health visitor and slow to open; the search narrows
+    /// it, and the numbered pages keep every service one link away without JavaScript.
+    static let servicesPerPage = 100
+
+    /// One page of a list of services.
+    struct ListPage {
+        /// 1 for the first page.
+        let number: Int
+        let count: Int
+        /// Positions in `SiteContext.servicesByName`.
+        let services: ArraySlice<Int>
+        let total: Int
+    }
+
+    /// The file of page `number` of a list whose first page is `path`: `areas/x.html`, then
+    /// `areas/x.page2.html`. A stem never holds a dot, so no other page can have the name.
+    static func listPagePath(_ path: String, _ number: Int) -> String {
+        number == 1 ? path : String(path.dropLast(".html".count)) + ".page\(number).html"
+    }
+
+    /// Renders every page of each item's list, in parallel across items and pages (one letter or
+    /// need can hold most of the directory).
+    func renderPaged<T: Sendable>(_ items: [T], services: (T) -> [Int], _ render: @escaping @Sendable (T, ListPage) throws -> Void) throws {
+        var jobs: [(item: Int, page: ListPage)] = []
+        for (i, item) in items.enumerated() {
+            let all = services(item)
+            let per = Self.servicesPerPage
+            let count = max(1, (all.count + per - 1) / per)
+            for n in 1...count {
+                let slice = all[min(all.count, (n - 1) * per)..<min(all.count, n * per)]
+                jobs.append((i, ListPage(number: n, count: count, services: slice, total: all.count)))
+            }
+        }
+        let frozenJobs = jobs
+        let frozenItems = items
+        try parallel(jobs.count) { index in
+            let job = frozenJobs[index]
+            try render(frozenItems[job.item], job.page)
+        }
+    }
+
+    /// The title of a list page: the item's own on the first page.
+    static func listTitle(_ title: String, _ page: ListPage) -> String {
+        page.number == 1 ? title : "\(title) (page \(page.number) of \(page.count))"
     }
 
     func levelValues(_ level: LevelOfNeed) -> [String: Any] {
@@ -249,10 +294,10 @@ struct PageRenderer {
         return l.compacted
     }
 
-    func renderArea(_ area: Area) throws {
-        let path = context.areaPath(area.code)
+    func renderArea(_ area: Area, _ list: ListPage) throws {
+        let path = Self.listPagePath(context.areaPath(area.code), list.number)
         let ancestors = context.ancestorsOfArea[area.code] ?? []
-        try page("area", path: path, title: area.name, kind: "area") { v in
+        try page("area", path: path, title: Self.listTitle(area.name, list), kind: "area") { v in
             var crumbs = [("Home", "index.html"), ("Areas", "areas/index.html")]
             for code in ancestors.reversed() {
                 crumbs.append((graph.areas[code]?.name ?? code.rawValue, context.areaPath(code)))
@@ -278,19 +323,20 @@ struct PageRenderer {
                 if local.isEmpty { r["none"] = true }
                 return r
             }
-            a.setList(context.servicesInArea[area.code] ?? [], renderer: self)
+            a.setList(list, path: context.areaPath(area.code), renderer: self)
             a["wider"] = ancestors.map { code -> [String: Any] in
                 var link = areaLink(code)
                 link["count"] = context.servicesInArea[code]?.count ?? 0
                 return link
             }.filter { ($0["count"] as? Int ?? 0) > 0 }
-            a["maps"] = areaDiagrams(area.code, path: path)
+            // The pictures once, on the first page of the area.
+            if list.number == 1 { a["maps"] = areaDiagrams(area.code, path: path) }
             v["area"] = a.compacted
         }
     }
 
-    func renderLevel(_ level: LevelOfNeed) throws {
-        try page("level", path: context.levelPath(level.id), title: level.name, kind: "level") { v in
+    func renderLevel(_ level: LevelOfNeed, _ list: ListPage) throws {
+        try page("level", path: Self.listPagePath(context.levelPath(level.id), list.number), title: Self.listTitle(level.name, list), kind: "level") { v in
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")])
             var l = levelValues(level)
             l["area"] = areaLink(level.area)
@@ -299,7 +345,7 @@ struct PageRenderer {
                 if other.id == level.id { o["current"] = true }
                 return o
             }
-            l.setList(context.servicesAtLevel[level.id] ?? [], renderer: self)
+            l.setList(list, path: context.levelPath(level.id), renderer: self)
             v["level"] = l.compacted
         }
     }
@@ -318,8 +364,8 @@ struct PageRenderer {
         }
     }
 
-    func renderCategory(_ category: NeedCategory) throws {
-        try page("category", path: context.categoryPath(category.id), title: category.name, kind: "category") { v in
+    func renderCategory(_ category: NeedCategory, _ list: ListPage) throws {
+        try page("category", path: Self.listPagePath(context.categoryPath(category.id), list.number), title: Self.listTitle(category.name, list), kind: "category") { v in
             var crumbs = [("Home", "index.html"), ("Needs", "categories/index.html")]
             if let parent = category.parent, let p = graph.categories[parent] {
                 crumbs.append((p.name, context.categoryPath(parent)))
@@ -330,20 +376,20 @@ struct PageRenderer {
             c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
                 ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
             }
-            c.setList(context.servicesInCategory[category.id] ?? [], renderer: self)
+            c.setList(list, path: context.categoryPath(category.id), renderer: self)
             v["category"] = c.compacted
         }
     }
 
-    func renderOrganisation(_ org: Organisation) throws {
-        try page("organisation", path: context.organisationPath(org.id), title: org.name, kind: "organisation") { v in
+    func renderOrganisation(_ org: Organisation, _ list: ListPage) throws {
+        try page("organisation", path: Self.listPagePath(context.organisationPath(org.id), list.number), title: Self.listTitle(org.name, list), kind: "organisation") { v in
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Organisations", "organisations/index.html")])
             var o: [String: Any] = ["name": org.name]
             o["sector"] = org.sector?.label
             if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
             o["description"] = SafeMarkdown.blocks(org.description)
             o["citations"] = org.sources.citations
-            o.setList(context.servicesOfOrganisation[org.id] ?? [], renderer: self)
+            o.setList(list, path: context.organisationPath(org.id), renderer: self)
             v["organisation"] = o.compacted
         }
     }
@@ -406,8 +452,8 @@ struct PageRenderer {
     }
 
     func renderSitePages() throws {
-        var byLetter: [String: [Service]] = [:]
-        for service in context.servicesByName { byLetter[Self.letter(of: service.name), default: []].append(service) }
+        var byLetter: [String: [Int]] = [:]
+        for (i, service) in context.servicesByName.enumerated() { byLetter[Self.letter(of: service.name), default: []].append(i) }
         let letters = (UInt8(97)...UInt8(122)).map { String(UnicodeScalar($0)) } + ["other"]
         let groups = byLetter
         let letterLinks: @Sendable () -> [[String: Any]] = {
@@ -423,16 +469,16 @@ struct PageRenderer {
             v["total"] = context.servicesByName.count
         }
         let present = letters.filter { byLetter[$0] != nil }
-        try parallel(present.count) { i in
-            let l = present[i]
-            try page("a-z", path: "a-z/\(l).html", title: "Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", kind: "a-z") { v in
+        try renderPaged(present, services: { groups[$0] ?? [] }) { l, list in
+            let title = Self.listTitle("Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", list)
+            try page("a-z", path: Self.listPagePath("a-z/\(l).html", list.number), title: title, kind: "a-z") { v in
                 v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
                 v["letters"] = letterLinks().map { item -> [String: Any] in
                     var item = item
                     if item["href"] as? String == "a-z/\(l).html" { item["current"] = true }
                     return item
                 }
-                v.setList(groups[l] ?? [], renderer: self)
+                v.setList(list, path: "a-z/\(l).html", renderer: self)
                 v["total"] = context.servicesByName.count
             }
         }
@@ -495,11 +541,44 @@ final class FirstError: @unchecked Sendable {
 }
 
 extension Dictionary where Key == String, Value == Any {
-    /// Puts a list of services (rendered items) under `services`, with `services_any` when non-empty.
-    mutating func setList(_ services: [Service], renderer: PageRenderer) {
-        guard !services.isEmpty else { return }
-        self["services"] = renderer.list(services)
+    /// Puts one page of a list of services (rendered items) under `services`, with `services_any`
+    /// when non-empty, and, when the list goes over several pages, `listPages`: where this page
+    /// is in the list and links to the others (`path` is the list's first page).
+    mutating func setList(_ page: PageRenderer.ListPage, path: String, renderer: PageRenderer) {
+        guard !page.services.isEmpty else { return }
+        self["services"] = renderer.list(page.services)
         self["services_any"] = true
+        guard page.count > 1 else { return }
+        // Keys are named for pagination alone: Mustache looks a missing key up in the enclosing
+        // values, where "href" or "current" mean something else.
+        // Links within the list's folder: the page's own name is enough, from file:// or a server.
+        func link(_ n: Int, _ label: String, rel: String = "") -> [String: Any] {
+            var item: [String: Any] = ["pageLabel": label]
+            if n != page.number {
+                item["pageHref"] = String(PageRenderer.listPagePath(path, n).split(separator: "/").last!)
+                if !rel.isEmpty { item["pageRel"] = rel }
+            } else {
+                item["pageCurrent"] = true
+            }
+            return item
+        }
+        // First, last and the pages near this one; a gap is shown as an ellipsis.
+        var numbers = [1, page.count] + ((page.number - 2)...(page.number + 2)).filter { $0 >= 1 && $0 <= page.count }
+        numbers = Array(Set(numbers)).sorted()
+        var items: [[String: Any]] = []
+        if page.number > 1 { items.append(link(page.number - 1, "Previous", rel: "prev")) }
+        var previous = 0
+        for n in numbers {
+            if n > previous + 1 { items.append(["pageGap": true]) }
+            items.append(link(n, String(n)))
+            previous = n
+        }
+        if page.number < page.count { items.append(link(page.number + 1, "Next", rel: "next")) }
+        let first = (page.number - 1) * PageRenderer.servicesPerPage + 1
+        self["listPages"] = [
+            "shown": "Services \(first) to \(first + page.services.count - 1) of \(page.total), page \(page.number) of \(page.count).",
+            "links": items,
+        ] as [String: Any]
     }
 
     /// Drops empty strings, empty arrays and nils, so `{{#key}}` sections only show real facts.

@@ -20,7 +20,7 @@ enum SafeMarkdown {
             items = []
         }
         for rawLine in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(rawLine).trimmingCharacters(in: .whitespaces)
+            let line = String(rawLine).trimmingSpaces()
             if line.isEmpty {
                 flushParagraph()
                 flushList()
@@ -30,7 +30,7 @@ enum SafeMarkdown {
             } else if line.hasPrefix("#") {
                 flushParagraph()
                 flushList()
-                let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+                let title = line.drop { $0 == "#" }.trimmingSpaces()
                 if !title.isEmpty { blocks.append("<h3>" + inline(title) + "</h3>") }
             } else if !items.isEmpty && rawLine.hasPrefix("  ") {
                 items[items.count - 1] += " " + line  // a wrapped list item
@@ -64,8 +64,8 @@ enum SafeMarkdown {
         out += rest
         return out.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
             .split(separator: "\n").map { line -> String in
-                let t = line.trimmingCharacters(in: .whitespaces)
-                if t.hasPrefix("#") { return t.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces) }
+                let t = line.trimmingSpaces()
+                if t.hasPrefix("#") { return t.drop { $0 == "#" }.trimmingSpaces() }
                 if t.hasPrefix("- ") || t.hasPrefix("* ") { return String(t.dropFirst(2)) }
                 return String(line)
             }.joined(separator: "\n")
@@ -87,7 +87,7 @@ enum SafeMarkdown {
                 continue
             }
             let label = String(after[..<close])
-            let url = String(after[after.index(close, offsetBy: 2)..<paren]).trimmingCharacters(in: .whitespaces)
+            let url = String(after[after.index(close, offsetBy: 2)..<paren]).trimmingSpaces()
             let lower = url.lowercased()
             if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"),
                !url.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "'" })

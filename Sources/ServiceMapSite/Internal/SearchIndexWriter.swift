@@ -60,17 +60,14 @@ struct SearchIndexWriter {
         let roleIndex = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1, $0) })
         let modeIndex = Dictionary(uniqueKeysWithValues: ReferralMode.allCases.enumerated().map { ($1, $0) })
 
-        // Areas a service serves, per Core's `serves(_:within:)`: its areas, their ancestors and descendants.
+        // Areas a service serves, per Core's `serves(_:within:)`: its areas, their ancestors and
+        // descendants. Worked out before the documents are analysed in parallel, which only read it.
         var servedBy: [AreaCode: Set<AreaCode>] = [:]
-        func served(_ code: AreaCode) -> Set<AreaCode> {
-            if let known = servedBy[code] { return known }
-            let set = graph.areaAndDescendants(of: code).union(context.ancestorsOfArea[code] ?? [])
-            servedBy[code] = set
-            return set
+        for code in Set(graph.areas.keys).union(docs.flatMap(\.areas)) {
+            servedBy[code] = graph.areaAndDescendants(of: code).union(context.ancestorsOfArea[code] ?? graph.ancestors(of: code))
         }
         var categoryUp: [CategoryID: [CategoryID]] = [:]
-        func categoryAndAncestors(_ id: CategoryID) -> [CategoryID] {
-            if let known = categoryUp[id] { return known }
+        for id in Set(graph.categories.keys).union(docs.flatMap(\.categories)) {
             var chain = [id]
             var current = graph.categories[id]?.parent
             while let parent = current, !chain.contains(parent) {
@@ -78,112 +75,33 @@ struct SearchIndexWriter {
                 current = graph.categories[parent]?.parent
             }
             categoryUp[id] = chain
-            return chain
         }
+        let perShard = context.options.documentsPerShard
 
-        var termCache: [String: [String]] = [:]
-        func cachedTerms(_ kind: String, _ key: String, _ text: () -> String) -> [String] {
-            let cacheKey = kind + ":" + key
-            if let known = termCache[cacheKey] { return known }
-            let terms = TextAnalysis.terms(text())
-            termCache[cacheKey] = terms
-            return terms
+        // The documents are analysed in parallel, a run of whole shards per job: each job writes
+        // its shards and keeps its own postings, which are then joined in document order, so every
+        // posting list stays ascending and the files are the same whatever the number of cores.
+        let shards = (docs.count + perShard - 1) / perShard
+        let workers = max(1, context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+        let jobs = min(shards, workers * 8)
+        let partials = PartialIndexes(count: jobs)
+        let frozenServed = servedBy
+        let frozenCategoryUp = categoryUp
+        try PageRenderer(context).parallel(jobs) { job in
+            let firstShard = shards * job / jobs
+            let endShard = shards * (job + 1) / jobs
+            let range = (firstShard * perShard)..<min(docs.count, endShard * perShard)
+            partials.set(job, try Self.analyse(docs[range], context: context, servedBy: frozenServed, categoryUp: frozenCategoryUp,
+                                               areaIndex: areaIndex, categoryIndex: categoryIndex, roleIndex: roleIndex, modeIndex: modeIndex))
         }
         var facets: [String: [Int32]] = [:]
         var text: [String: [(Int32, Int32)]] = [:]
-        let ageChoices = HomeForm.ageChoices.map(\.months)
-        let perShard = context.options.documentsPerShard
-        var shardText = ""
-        var shardNumber = 0
-        var written = 0
-        let docWriter = ParallelFileWriter(context: context)
-
-        for (n, service) in docs.enumerated() {
-            let doc = Int32(n)
-            func post(_ key: String) { facets[key, default: []].append(doc) }
-            post("all")
-            var areaKeys: Set<AreaCode> = []
-            for area in service.areas { areaKeys.formUnion(served(area)) }
-            for area in areaKeys { post("a:" + area.rawValue) }
-            for area in Set(service.areas) { post("ax:" + area.rawValue) }
-            if let ages = service.ages {
-                // Core's rule (AgeRange.servesFamily): a service for parents serves a child of any age.
-                for months in ageChoices where ages.servesFamily(ofChildAged: months) { post("g:\(months)") }
-            } else {
-                post("g:none")
-            }
-            var categories: Set<CategoryID> = []
-            for category in service.categories { categories.formUnion(categoryAndAncestors(category)) }
-            for category in categories { post("c:" + category.rawValue) }
-            let rings = graph.rings(of: service)
-            let sector = graph.sector(of: service)
-            if let lowest = rings.first { post("low:\(lowest.rawValue)") } else { post(sector == .socialWork ? "low:0sw" : "low:0") }
-            let into = context.routesInto[service.id] ?? []
-            var routeRoles: Set<ReferrerRole> = []
-            for route in into { if case .role(let role) = route.from { routeRoles.insert(role) } }
-            for role in routeRoles { post("r:" + role.rawValue) }
-            if routeRoles.contains(.self) { post("self") }
-            if let cost = service.cost { post("cost:" + cost.rawValue) }
-            for language in Set(service.languages.map(Slug.make)) where !language.isEmpty { post("lang:" + language) }
-            for level in Set(service.levels) { post("lvl:" + level.rawValue) }
-
-            // Text: name counts most, then organisation and needs, then everything else. Terms of
-            // shared names (categories, areas, organisations) are analysed once per build.
-            var weights: [String: Int32] = [:]
-            func add(_ terms: [String], _ weight: Int32) {
-                for term in terms { weights[term, default: 0] += weight }
-            }
-            func index(_ value: String?, _ weight: Int32) {
-                guard let value else { return }
-                add(TextAnalysis.terms(value), weight)
-            }
-            index(service.name, 6)
-            if let org = service.organisation { add(cachedTerms("o", org.rawValue) { graph.organisations[org]?.name ?? "" }, 2) }
-            for category in service.categories {
-                add(cachedTerms("c", category.rawValue) { graph.categories[category]?.name ?? "" }, 3)
-                add(cachedTerms("s", category.rawValue) { (graph.categories[category]?.synonyms ?? []).joined(separator: ", ") }, 1)
-            }
-            index(service.description, 1)
-            index(service.howToRefer, 1)
-            for area in service.areas { add(cachedTerms("a", area.rawValue) { graph.areas[area]?.name ?? "" }, 1) }
-            for language in service.languages { add(cachedTerms("l", language) { language }, 1) }
-            for (term, weight) in weights { text[term, default: []].append((doc, min(weight, 30))) }
-
-            // The record shown in results.
-            if n % perShard == 0 { shardText = "SM.put(\"d/\(n / perShard)\",[" } else { shardText += "," }
-            var r = JSONObject()
-            r.string("i", service.id.rawValue)
-            r.string("u", context.servicePath(service.id))
-            r.string("n", service.name)
-            r.string("o", service.organisation.flatMap { graph.organisations[$0]?.name })
-            r.string("d", Summary.firstSentence(SafeMarkdown.plain(service.description), limit: 180))
-            r.ints("a", service.areas.compactMap { areaIndex[$0] })
-            r.ints("c", service.categories.compactMap { categoryIndex[$0] })
-            r.string("ad", service.ages?.description)
-            if service.ages?.isForParents == true { r.int("par", service.ages!.minMonths!) }
-            r.int("lr", rings.first?.rawValue ?? 0)
-            r.raw("rt", "[" + into.compactMap { route -> String? in
-                guard case .role(let role) = route.from, let ri = roleIndex[role] else { return nil }
-                var item = "[\(ri),\(modeIndex[route.mode] ?? 0)"
-                if let conditions = route.conditions { item += "," + Escape.jsonString(conditions) }
-                return item + "]"
-            }.joined(separator: ",") + "]")
-            r.string("h", service.howToRefer.map { Summary.firstSentence($0, limit: 240) })
-            r.string("p", service.contact.phone)
-            r.string("pt", SafeLink.phone(service.contact.phone))
-            r.string("e", service.contact.email.flatMap { SafeLink.email($0) != nil ? $0 : nil })
-            r.string("w", SafeLink.web(service.contact.website))
-            r.string("cost", service.cost?.label)
-            if service.status == .pilot { r.int("pilot", 1) }
-            shardText += r.text
-            if n % perShard == perShard - 1 || n == docs.count - 1 {
-                shardText += "]);\n"
-                docWriter.add(shardText, "search/d/\(shardNumber).js")
-                shardNumber += 1
-                written += 1
-            }
+        for job in 0..<jobs {
+            let partial = partials.take(job)
+            for (key, list) in partial.facets { facets[key, default: []].append(contentsOf: list) }
+            for (term, list) in partial.text { text[term, default: []].append(contentsOf: list) }
         }
-        try docWriter.flush()
+        var written = shards
 
         // Facet postings: one file per term (terms whose hashes collide share a file).
         var facetFiles: [String: [String]] = [:]
@@ -268,6 +186,118 @@ struct SearchIndexWriter {
         return written + 1
     }
 
+    /// Postings of a run of documents, and their result shards written.
+    struct Partial: Sendable {
+        var facets: [String: [Int32]] = [:]
+        var text: [String: [(Int32, Int32)]] = [:]
+    }
+
+    /// Analyses documents (a run of whole shards, numbered by their place in `docs`' base) and
+    /// writes their result shards.
+    static func analyse(
+        _ docs: ArraySlice<Service>, context: SiteContext, servedBy: [AreaCode: Set<AreaCode>], categoryUp: [CategoryID: [CategoryID]],
+        areaIndex: [AreaCode: Int], categoryIndex: [CategoryID: Int], roleIndex: [ReferrerRole: Int], modeIndex: [ReferralMode: Int]
+    ) throws -> Partial {
+        let graph = context.graph
+        var partial = Partial()
+        var termCache: [String: [String]] = [:]
+        func cachedTerms(_ kind: String, _ key: String, _ text: () -> String) -> [String] {
+            let cacheKey = kind + ":" + key
+            if let known = termCache[cacheKey] { return known }
+            let terms = TextAnalysis.terms(text())
+            termCache[cacheKey] = terms
+            return terms
+        }
+        let ageChoices = HomeForm.ageChoices.map(\.months)
+        let perShard = context.options.documentsPerShard
+        var shardText = ""
+        for n in docs.indices {
+            let service = docs[n]
+            let doc = Int32(n)
+            func post(_ key: String) { partial.facets[key, default: []].append(doc) }
+            post("all")
+            var areaKeys: Set<AreaCode> = []
+            for area in service.areas { areaKeys.formUnion(servedBy[area] ?? [area]) }
+            for area in areaKeys { post("a:" + area.rawValue) }
+            for area in Set(service.areas) { post("ax:" + area.rawValue) }
+            if let ages = service.ages {
+                // Core's rule (AgeRange.servesFamily): a service for parents serves a child of any age.
+                for months in ageChoices where ages.servesFamily(ofChildAged: months) { post("g:\(months)") }
+            } else {
+                post("g:none")
+            }
+            var categories: Set<CategoryID> = []
+            for category in service.categories { categories.formUnion(categoryUp[category] ?? [category]) }
+            for category in categories { post("c:" + category.rawValue) }
+            let rings = graph.rings(of: service)
+            let sector = graph.sector(of: service)
+            if let lowest = rings.first { post("low:\(lowest.rawValue)") } else { post(sector == .socialWork ? "low:0sw" : "low:0") }
+            let into = context.routesInto[service.id] ?? []
+            var routeRoles: Set<ReferrerRole> = []
+            for route in into { if case .role(let role) = route.from { routeRoles.insert(role) } }
+            for role in routeRoles { post("r:" + role.rawValue) }
+            if routeRoles.contains(.self) { post("self") }
+            if let cost = service.cost { post("cost:" + cost.rawValue) }
+            for language in Set(service.languages.map(Slug.make)) where !language.isEmpty { post("lang:" + language) }
+            for level in Set(service.levels) { post("lvl:" + level.rawValue) }
+
+            // Text: name counts most, then organisation and needs, then everything else. Terms of
+            // shared names (categories, areas, organisations) are analysed once per job.
+            var weights: [String: Int32] = [:]
+            func add(_ terms: [String], _ weight: Int32) {
+                for term in terms { weights[term, default: 0] += weight }
+            }
+            func index(_ value: String?, _ weight: Int32) {
+                guard let value else { return }
+                add(TextAnalysis.terms(value), weight)
+            }
+            index(service.name, 6)
+            if let org = service.organisation { add(cachedTerms("o", org.rawValue) { graph.organisations[org]?.name ?? "" }, 2) }
+            for category in service.categories {
+                add(cachedTerms("c", category.rawValue) { graph.categories[category]?.name ?? "" }, 3)
+                add(cachedTerms("s", category.rawValue) { (graph.categories[category]?.synonyms ?? []).joined(separator: ", ") }, 1)
+            }
+            index(service.description, 1)
+            index(service.howToRefer, 1)
+            for area in service.areas { add(cachedTerms("a", area.rawValue) { graph.areas[area]?.name ?? "" }, 1) }
+            for language in service.languages { add(cachedTerms("l", language) { language }, 1) }
+            for (term, weight) in weights { partial.text[term, default: []].append((doc, min(weight, 30))) }
+
+            // The record shown in results.
+            if n % perShard == 0 { shardText = "SM.put(\"d/\(n / perShard)\",[" } else { shardText += "," }
+            var r = JSONObject()
+            r.string("i", service.id.rawValue)
+            r.string("u", context.servicePath(service.id))
+            r.string("n", service.name)
+            r.string("o", service.organisation.flatMap { graph.organisations[$0]?.name })
+            r.string("d", Summary.firstSentence(SafeMarkdown.plain(service.description), limit: 180))
+            r.ints("a", service.areas.compactMap { areaIndex[$0] })
+            r.ints("c", service.categories.compactMap { categoryIndex[$0] })
+            r.string("ad", service.ages?.description)
+            if service.ages?.isForParents == true { r.int("par", service.ages!.minMonths!) }
+            r.int("lr", rings.first?.rawValue ?? 0)
+            r.raw("rt", "[" + into.compactMap { route -> String? in
+                guard case .role(let role) = route.from, let ri = roleIndex[role] else { return nil }
+                var item = "[\(ri),\(modeIndex[route.mode] ?? 0)"
+                if let conditions = route.conditions { item += "," + Escape.jsonString(conditions) }
+                return item + "]"
+            }.joined(separator: ",") + "]")
+            r.string("h", service.howToRefer.map { Summary.firstSentence($0, limit: 240) })
+            r.string("p", service.contact.phone)
+            r.string("pt", SafeLink.phone(service.contact.phone))
+            r.string("e", service.contact.email.flatMap { SafeLink.email($0) != nil ? $0 : nil })
+            r.string("w", SafeLink.web(service.contact.website))
+            r.string("cost", service.cost?.label)
+            if service.status == .pilot { r.int("pilot", 1) }
+            shardText += r.text
+            if n % perShard == perShard - 1 || n == docs.endIndex - 1 {
+                shardText += "]);\n"
+                try context.write(shardText, to: "search/d/\(n / perShard).js")
+            }
+        }
+        return partial
+    }
+
     /// The file a term's postings live in: FNV-1a of the key, 8 hex digits (search.js `fileName`).
     static func fileName(_ key: String) -> String {
         let hex = String(ShardHash.fnv1a(key), radix: 16)
@@ -328,28 +358,17 @@ struct JSONObject {
     mutating func raw(_ k: String, _ json: String) { key(k); body += json }
 }
 
-/// Collects files made on one thread and writes them in parallel batches.
-final class ParallelFileWriter {
-    let context: SiteContext
-    private var pending: [(String, String)] = []
-    init(context: SiteContext) { self.context = context }
-    func add(_ text: String, _ path: String) {
-        pending.append((text, path))
-        if pending.count >= 64 { try? flushNow() }
-    }
-    private var failure: Error?
-    private func flushNow() throws {
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
-        let context = self.context
-        do {
-            try PageRenderer(context).parallel(batch.count) { try context.write(batch[$0].0, to: batch[$0].1) }
-        } catch {
-            failure = failure ?? error
-        }
-    }
-    func flush() throws {
-        try flushNow()
-        if let failure { throw failure }
+/// The postings of each analysis job, set by the job and taken once when they are joined.
+final class PartialIndexes: @unchecked Sendable {
+    private var slots: [SearchIndexWriter.Partial]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: .init(), count: count) }
+    func set(_ index: Int, _ value: SearchIndexWriter.Partial) { lock.lock(); slots[index] = value; lock.unlock() }
+    func take(_ index: Int) -> SearchIndexWriter.Partial {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = slots[index]
+        slots[index] = .init()
+        return value
     }
 }

@@ -25,13 +25,22 @@ final class SiteContext: @unchecked Sendable {
 
     let routesInto: [ServiceID: [ReferralRoute]]
     let routesOutOf: [ServiceID: [ReferralRoute]]
-    let servicesInArea: [AreaCode: [Service]]
-    let servicesAtLevel: [LevelID: [Service]]
-    let servicesInCategory: [CategoryID: [Service]]
-    let servicesOfOrganisation: [OrganisationID: [Service]]
+    /// The services listed on each area, level, need and organisation page, as positions in
+    /// `servicesByName` (so in name order): a position costs 8 bytes, a copied Service hundreds.
+    let servicesInArea: [AreaCode: [Int]]
+    let servicesAtLevel: [LevelID: [Int]]
+    let servicesInCategory: [CategoryID: [Int]]
+    let servicesOfOrganisation: [OrganisationID: [Int]]
     let childrenOfArea: [AreaCode: [Area]]
     let childrenOfCategory: [CategoryID: [NeedCategory]]
     let ancestorsOfArea: [AreaCode: [AreaCode]]
+    /// How many services a family in each area can use (`LandscapeMap.services`: covering the
+    /// area, one above it or one inside it; not closed).
+    let servingCount: [AreaCode: Int]
+    /// Those services in id order, for the areas small enough to draw (DiagramPages).
+    let servingToDraw: [AreaCode: [Service]]
+    /// The areas where at least one of those services works at a ring, so a landscape can be drawn.
+    let areasWithLandscape: Set<AreaCode>
     let sortedAreas: [Area]
     let sortedLevels: [LevelOfNeed]
     let sortedCategories: [NeedCategory]
@@ -40,7 +49,6 @@ final class SiteContext: @unchecked Sendable {
     private let pageCounter = Counter()
     /// Each service's item in lists, rendered once with the service page (SiteContext.listItem).
     let listItems: ConcurrentSlots
-    private let positionByName: [ServiceID: Int]
 
     init(graph: ServiceGraph, options: SiteOptions, theme: Theme, staging: URL) {
         self.graph = graph
@@ -49,7 +57,6 @@ final class SiteContext: @unchecked Sendable {
         self.staging = staging
         servicesByName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         listItems = ConcurrentSlots(count: servicesByName.count)
-        positionByName = Dictionary(uniqueKeysWithValues: servicesByName.enumerated().map { ($1.id, $0) })
         serviceStem = Self.stems(graph.services.keys.map(\.rawValue)).mapKeys(ServiceID.init)
         areaStem = Self.stems(graph.areas.keys.map(\.rawValue)).mapKeys(AreaCode.init)
         levelStem = Self.stems(graph.levels.keys.map(\.rawValue)).mapKeys(LevelID.init)
@@ -65,15 +72,15 @@ final class SiteContext: @unchecked Sendable {
         routesInto = into
         routesOutOf = out
 
-        var inArea: [AreaCode: [Service]] = [:]
-        var atLevel: [LevelID: [Service]] = [:]
-        var inCategory: [CategoryID: [Service]] = [:]
-        var ofOrganisation: [OrganisationID: [Service]] = [:]
-        for service in servicesByName {
-            for area in Set(service.areas) { inArea[area, default: []].append(service) }
-            for level in Set(service.levels) { atLevel[level, default: []].append(service) }
-            for category in Set(service.categories) { inCategory[category, default: []].append(service) }
-            if let org = service.organisation { ofOrganisation[org, default: []].append(service) }
+        var inArea: [AreaCode: [Int]] = [:]
+        var atLevel: [LevelID: [Int]] = [:]
+        var inCategory: [CategoryID: [Int]] = [:]
+        var ofOrganisation: [OrganisationID: [Int]] = [:]
+        for (i, service) in servicesByName.enumerated() {
+            for area in Set(service.areas) { inArea[area, default: []].append(i) }
+            for level in Set(service.levels) { atLevel[level, default: []].append(i) }
+            for category in Set(service.categories) { inCategory[category, default: []].append(i) }
+            if let org = service.organisation { ofOrganisation[org, default: []].append(i) }
         }
         servicesInArea = inArea
         servicesAtLevel = atLevel
@@ -93,6 +100,28 @@ final class SiteContext: @unchecked Sendable {
         var ancestors: [AreaCode: [AreaCode]] = [:]
         for code in graph.areas.keys { ancestors[code] = graph.ancestors(of: code) }
         ancestorsOfArea = ancestors
+
+        // Served areas from the services listed in each related area, instead of a scan of every
+        // service per area: areas × services is what made large directories slow.
+        var count: [AreaCode: Int] = [:]
+        var toDraw: [AreaCode: [Service]] = [:]
+        var withLandscape: Set<AreaCode> = []
+        for code in graph.areas.keys {
+            var ids: Set<ServiceID> = []
+            for related in graph.areaAndDescendants(of: code).union(ancestors[code] ?? []) {
+                for i in inArea[related] ?? [] where servicesByName[i].status != .closed { ids.insert(servicesByName[i].id) }
+            }
+            count[code] = ids.count
+            if ids.count <= PageRenderer.mostServicesToDraw {
+                toDraw[code] = ids.sorted().compactMap { graph.services[$0] }
+            }
+            if ids.contains(where: { id in graph.services[id]?.levels.contains { graph.levels[$0]?.ring != nil } == true }) {
+                withLandscape.insert(code)
+            }
+        }
+        servingCount = count
+        servingToDraw = toDraw
+        areasWithLandscape = withLandscape
     }
 
     /// File-safe, unique names for identifiers. Ids that are already lowercase slugs keep their
@@ -131,9 +160,8 @@ final class SiteContext: @unchecked Sendable {
     func categoryPath(_ id: CategoryID) -> String { "categories/\(categoryStem[id] ?? "missing").html" }
     func organisationPath(_ id: OrganisationID) -> String { "organisations/\(organisationStem[id] ?? "missing").html" }
 
-    func listItem(_ id: ServiceID) -> String {
-        positionByName[id].map { listItems.get($0) } ?? ""
-    }
+    /// The list item of the service at a position in `servicesByName`.
+    func listItem(at position: Int) -> String { listItems.get(position) }
 
     // MARK: Frames
 

@@ -7,13 +7,13 @@ enum Summary {
     static func paragraphs(_ text: String) -> [String] {
         text.replacingOccurrences(of: "\r\n", with: "\n")
             .components(separatedBy: "\n\n")
-            .map { $0.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+            .map { $0.split(separator: "\n").map { $0.trimmingSpaces() }.joined(separator: " ") }
             .filter { !$0.isEmpty }
     }
 
     /// The first sentence, at most about 200 characters, for lists and search results.
     static func firstSentence(_ text: String, limit: Int = 200) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingSpaces()
         var end = flat.endIndex
         if let dot = flat.range(of: ". ") { end = flat.index(after: dot.lowerBound) }
         var sentence = String(flat[..<end])
