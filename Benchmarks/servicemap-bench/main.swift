@@ -7,7 +7,8 @@ import ServiceMapStore
 // Release-build benchmarks. Figures are wall time and peak resident memory of this process.
 //
 //   swift run -c release servicemap-bench generate --rows 100000 --out /tmp/bench
-//   swift run -c release servicemap-bench import /tmp/bench            (read, map, validate, store)
+//   swift run -c release servicemap-bench import /tmp/bench/xlsx       (read, map, validate, store)
+//   swift run -c release servicemap-bench load /tmp/bench/csv          (load the stored graph back)
 //
 // All generated data is synthetic and says so: file names, a title row and every description.
 
@@ -24,11 +25,21 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
+/// CPU time of the whole process (all threads, user and system): on a machine shared with other
+/// work, wall time varies run to run, and this shows what the step itself cost.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 func measure<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
     let start = DispatchTime.now()
+    let cpuStart = processCPUSeconds()
     let result = try body()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    print(String(format: "%@: %.2f s wall, peak %.0f MiB", label, seconds, peakMemoryMiB()))
+    print(String(format: "%@: %.2f s wall, %.2f s CPU, peak %.0f MiB", label, seconds, processCPUSeconds() - cpuStart, peakMemoryMiB()))
     return result
 }
 
@@ -61,6 +72,26 @@ case "import":
                         diagnostics: diagnostics) }
         print("  \(graph.services.count) services, \(graph.routes.count) routes, \(diagnostics.count) diagnostics")
     }
+case "load":
+    // Loading a stored directory back into memory, as the site build and its incremental rebuild
+    // do before every build: imports the folder (not timed), then loads the graph from the store.
+    let path = arguments.count > 1 ? arguments[1] : "/tmp/servicemap-bench-10000/csv"
+    let database = NSTemporaryDirectory() + "servicemap-bench-load-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    defer {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+    }
+    do {
+        var result = Importer().read([path])
+        var assembler = GraphAssembler()
+        assembler.add(result.fragment)
+        result.fragment = GraphFragment()
+        let (graph, _) = assembler.assemble()
+        try ServiceStore(path: database).apply(graph)
+        print("  \(graph.services.count) services imported (not timed)")
+    }
+    let store = try ServiceStore(path: database)
+    let loaded = try measure("load graph") { try store.loadGraph() }
+    print("  \(loaded.services.count) services, \(loaded.routes.count) routes loaded")
 case "site":
     // Builds the site of a generated directory from the store: all pages and the search index,
     // into a fresh folder; then changes one service and builds again.
@@ -95,7 +126,7 @@ case "site":
         _ = try SiteBuilder(graph: loaded, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output)).build()
     }
 default:
-    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | site DIR [--out SITE] [--theme Site]")
+    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | load DIR | site DIR [--out SITE] [--theme Site]")
 }
 
 enum ExitError: Error {

@@ -107,6 +107,22 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
         }
     }
 
+    /// Adds a field after those already here, as a loader reading fields in name order does:
+    /// no search. A field out of order, or already present, is set as by the subscript.
+    public mutating func append(_ field: String, _ location: SourceLocation) {
+        if isEmpty {
+            file = location.file
+            sheet = location.sheet
+        }
+        if other.isEmpty, local.last.map({ $0.field < field }) ?? true, location.file == file, location.sheet == sheet,
+           let row = Self.compact(location.row), let column = Self.compact(location.column)
+        {
+            local.append(Local(field: field, row: row, column: column))
+        } else {
+            self[field] = location
+        }
+    }
+
     /// A row or column as stored (-1 for none); nil when it does not fit, and the location is then kept whole.
     private static func compact(_ number: Int?) -> Int32? {
         guard let number else { return -1 }

@@ -92,3 +92,36 @@ struct RawStatement {
 
 /// SQLite copies a value bound with this destructor, so the Swift buffer may go away at once.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Makes Strings of texts that repeat from row to row (area codes, level ids, file names,
+/// organisation ids) once, and hands out the same String after: a loaded directory then holds
+/// one copy of each instead of one per row, and loading skips the allocations.
+///
+/// Recently seen texts are found by comparing bytes, so no String is made to look one up.
+final class TextInterner {
+    private var recent: [(bytes: [UInt8], text: String)] = []
+    private var next = 0
+    /// How many texts are remembered; a directory's codes and file names fit many times over.
+    private static let capacity = 64
+
+    func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Texts of up to 15 bytes are stored inline in a String: nothing to share.
+        if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }
+        for entry in recent where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+            return entry.text
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if recent.count < Self.capacity {
+            recent.append((Array(bytes), text))
+        } else {
+            recent[next] = (Array(bytes), text)
+            next = (next + 1) % Self.capacity
+        }
+        return text
+    }
+
+    /// As `string`, nil for an empty buffer (a NULL column).
+    func optionalString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        bytes.baseAddress == nil ? nil : string(bytes)
+    }
+}

@@ -222,8 +222,9 @@ enum JSONColumn {
         return try text.withUTF8 { try decodeSources($0) }
     }
 
-    static func decodeSources(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Sources {
+    static func decodeSources(_ bytes: UnsafeBufferPointer<UInt8>, interner: TextInterner? = nil) throws -> Sources {
         var reader = JSONReader(bytes)
+        reader.interner = interner
         guard let sources = reader.sources() else { throw JSONColumnError(text: String(decoding: bytes, as: UTF8.self)) }
         return sources
     }
@@ -307,6 +308,8 @@ struct JSONColumnError: Error, CustomStringConvertible {
 struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
+    /// Shares the Strings of file and sheet names between the records of one load.
+    var interner: TextInterner?
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -382,6 +385,19 @@ struct JSONReader {
         return nil
     }
 
+    /// A string without escapes through the interner; others as `string()`.
+    mutating func internedString() -> String? {
+        guard let interner else { return string() }
+        skipSpace()
+        guard position < bytes.count, bytes[position] == 0x22 else { return nil }
+        var end = position + 1
+        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
+        guard end < bytes.count, bytes[end] == 0x22 else { return string() }
+        let text = interner.string(UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end]))
+        position = end + 1
+        return text
+    }
+
     private mutating func hex4() -> UInt32? {
         guard position + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
@@ -414,10 +430,10 @@ struct JSONReader {
         return negative ? -value : value
     }
 
-    mutating func strings() -> [String]? {
+    mutating func strings(interned: Bool = false) -> [String]? {
         var result: [String] = []
         let ok = sequence(0x5B, 0x5D) { reader in
-            guard let s = reader.string() else { return false }
+            guard let s = interned ? reader.internedString() : reader.string() else { return false }
             result.append(s)
             return true
         }
@@ -434,6 +450,18 @@ struct JSONReader {
         return ok ? result : nil
     }
 
+    /// A place as the store writes it, `[file, sheet, row, column]` (name indexes and numbers).
+    struct Place {
+        var file: Int, sheet: Int, row: Int, column: Int
+    }
+
+    /// `[file, sheet, row, column]`; nil for any other array.
+    mutating func place() -> Place? {
+        guard take(0x5B), let file = integer(), take(0x2C), let sheet = integer(), take(0x2C), let row = integer(), take(0x2C),
+              let column = integer(), take(0x5D) else { return nil }
+        return Place(file: file, sheet: sheet, row: row, column: column)
+    }
+
     mutating func integers() -> [Int]? {
         var result: [Int] = []
         let ok = sequence(0x5B, 0x5D) { reader in
@@ -448,16 +476,19 @@ struct JSONReader {
     /// range are dropped, as the earlier JSONSerialization reader did.
     mutating func sources() -> Sources? {
         var citations: [String] = [], names: [String] = []
-        var locations: [[Int]] = [], fields: [(String, [Int])] = []
+        var locations: [Place] = [], fields: [(String, Place)] = []
+        fields.reserveCapacity(24)
         let ok = sequence(0x7B, 0x7D) { reader in
             guard let key = reader.string(), reader.take(0x3A) else { return false }
             switch key {
             case "c": guard let list = reader.strings() else { return false }; citations = list
-            case "n": guard let list = reader.strings() else { return false }; names = list
+            case "n":
+                guard let list = reader.strings(interned: true) else { return false }
+                names = list
             case "l":
                 return reader.sequence(0x5B, 0x5D) { inner in
-                    guard let parts = inner.integers() else { return false }
-                    locations.append(parts)
+                    guard let place = inner.place() else { return false }
+                    locations.append(place)
                     return true
                 }
             case "f":
@@ -465,12 +496,12 @@ struct JSONReader {
                     guard let field = inner.string(), inner.take(0x3A) else { return false }
                     inner.skipSpace()
                     if inner.position < inner.bytes.count, inner.bytes[inner.position] == 0x5B {
-                        guard let parts = inner.integers() else { return false }
-                        fields.append((field, parts))
+                        guard let place = inner.place() else { return false }
+                        fields.append((field, place))
                     } else {
                         // A column alone: in the file, sheet and row of the first location.
                         guard let column = inner.integer() else { return false }
-                        fields.append((field, [-2, -2, -2, column]))
+                        fields.append((field, Place(file: -2, sheet: -2, row: -2, column: column)))
                     }
                     return true
                 }
@@ -479,19 +510,21 @@ struct JSONReader {
             return true
         }
         guard ok, atEnd else { return nil }
-        func place(_ parts: [Int]) -> SourceLocation? {
-            guard parts.count == 4, names.indices.contains(parts[0]) else { return nil }
-            return SourceLocation(file: names[parts[0]], sheet: names.indices.contains(parts[1]) ? names[parts[1]] : nil,
-                                  row: parts[2] < 0 ? nil : parts[2], column: parts[3] < 0 ? nil : parts[3])
+        func location(_ p: Place) -> SourceLocation? {
+            guard names.indices.contains(p.file) else { return nil }
+            return SourceLocation(file: names[p.file], sheet: names.indices.contains(p.sheet) ? names[p.sheet] : nil,
+                                  row: p.row < 0 ? nil : p.row, column: p.column < 0 ? nil : p.column)
         }
-        let placed = locations.compactMap(place)
+        let placed = locations.compactMap(location)
+        let first = locations.first.flatMap(location)
         var fieldLocations = FieldLocations()
-        for (field, parts) in fields {
-            if parts[0] == -2 {
-                guard let first = locations.first.flatMap(place) else { continue }
-                fieldLocations[field] = first.at(row: first.row, column: parts[3] < 0 ? nil : parts[3])
-            } else if let location = place(parts) {
-                fieldLocations[field] = location
+        // Written in name order, so each field is appended (see `FieldLocations.append`).
+        for (field, p) in fields {
+            if p.file == -2 {
+                guard let first else { continue }
+                fieldLocations.append(field, first.at(row: first.row, column: p.column < 0 ? nil : p.column))
+            } else if let found = location(p) {
+                fieldLocations.append(field, found)
             }
         }
         return Sources(locations: placed, fields: fieldLocations, citations: citations)

@@ -177,7 +177,9 @@ public final class ServiceStore: Sendable {
         // service filed under poverty and housing. Each category's words are joined once.
         var categoryWords: [CategoryID: String] = [:]
         for c in graph.categories.values { categoryWords[c.id] = ([c.name] + c.synonyms).joined(separator: " ") }
-        for s in graph.sortedServices {
+        // Sorted ids, each service looked up: a sorted copy of 100,000 services was tens of MB.
+        for serviceID in graph.sortedServiceIDs {
+            let s = graph.services[serviceID]!
             let id = s.id.rawValue
             service.bind(id); service.bind(s.name); service.bind(s.organisation?.rawValue); service.bind(s.description)
             service.bind(s.ages?.minMonths); service.bind(s.ages?.maxMonths); service.bind(s.cost?.rawValue); service.bind(s.costNote)
@@ -257,28 +259,38 @@ public final class ServiceStore: Sendable {
                 description: r.description, sources: try JSONColumn.decodeSources(r.sources))
         }
         // Services and their lists are read through SQLite's C interface (see RawStatement): a
-        // 100,000-service directory is half a million rows, and another part of the program
-        // rebuilds a site from this after every change.
-        func links(_ sql: String) throws -> [String: [String]] {
-            var result: [String: [String]] = [:]
-            let statement = try RawStatement(db, sql)
-            var current: String?
-            var list: [String] = []
-            while try statement.step(db) {
-                let serviceID = statement.text(0) ?? ""
-                if serviceID != current {
-                    if let current { result[current] = list }
-                    current = serviceID
-                    list = []
-                }
-                list.append(statement.text(1) ?? "")
+        // 100,000-service directory is half a million rows, and the site is rebuilt from this
+        // after every change. Repeated texts (area codes, level ids, file names) are made into
+        // Strings once (see `TextInterner`).
+        let interner = TextInterner()
+        /// A link table's lists by service id, in `position` order. Rows come in primary-key order
+        /// (grouped by service), so each service's id is compared as bytes, not hashed per row.
+        func links<ID: StringIdentifier>(_ table: String, _ column: String, as: ID.Type) throws -> [String: [ID]] {
+            var result: [String: [ID]] = [:]
+            let statement = try RawStatement(db, "SELECT serviceId, \(column), position FROM \(table)")
+            var current: [UInt8] = []
+            var list: [(position: Int, value: ID)] = []
+            func flush() {
+                guard !list.isEmpty else { return }
+                if list.count > 1 { list.sort { $0.position < $1.position } }
+                result[String(decoding: current, as: UTF8.self), default: []] += list.map(\.value)
+                list.removeAll(keepingCapacity: true)
             }
-            if let current { result[current] = list }
+            while try statement.step(db) {
+                statement.withBytes(0) { id in
+                    if !current.elementsEqual(id) {
+                        flush()
+                        current = Array(id)
+                    }
+                }
+                list.append((statement.int(2) ?? 0, ID(statement.withBytes(1, interner.string))))
+            }
+            flush()
             return result
         }
-        let areas = try links("SELECT serviceId, areaCode FROM serviceArea ORDER BY serviceId, position")
-        let levels = try links("SELECT serviceId, levelId FROM serviceLevel ORDER BY serviceId, position")
-        let categories = try links("SELECT serviceId, categoryId FROM serviceCategory ORDER BY serviceId, position")
+        let areas = try links("serviceArea", "areaCode", as: AreaCode.self)
+        let levels = try links("serviceLevel", "levelId", as: LevelID.self)
+        let categories = try links("serviceCategory", "categoryId", as: CategoryID.self)
         var rules: [String: [EligibilityRule]] = [:]
         for r in try EligibilityRuleRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
             guard let effect = EligibilityRule.Effect(rawValue: r.effect) else { continue }
@@ -295,9 +307,9 @@ public final class ServiceStore: Sendable {
             let minAge = services.int(4), maxAge = services.int(5)
             let ages = minAge != nil || maxAge != nil ? AgeRange(minMonths: minAge, maxMonths: maxAge) : nil
             graph.services[ServiceID(id)] = Service(
-                id: ServiceID(id), name: services.text(1) ?? "", organisation: services.text(2).map(OrganisationID.init),
-                description: services.text(3) ?? "", areas: areas[id]?.map(AreaCode.init) ?? [],
-                categories: categories[id]?.map(CategoryID.init) ?? [], ages: ages, levels: levels[id]?.map(LevelID.init) ?? [],
+                id: ServiceID(id), name: services.text(1) ?? "", organisation: services.withBytes(2, interner.optionalString).map(OrganisationID.init),
+                description: services.text(3) ?? "", areas: areas[id] ?? [],
+                categories: categories[id] ?? [], ages: ages, levels: levels[id] ?? [],
                 eligibility: rules[id] ?? [], cost: services.text(6).flatMap(Cost.init(rawValue:)), costNote: services.text(7),
                 languages: try services.withBytes(8, JSONColumn.decodeStrings),
                 delivery: try services.withBytes(9, JSONColumn.decodeStrings).compactMap(DeliveryMode.init(rawValue:)),
@@ -307,14 +319,16 @@ public final class ServiceStore: Sendable {
                 status: services.text(16).flatMap(ServiceStatus.init(rawValue:)) ?? .active,
                 lastVerified: services.text(17).flatMap(Day.init(parsing:)), sector: services.text(18).flatMap(Sector.init(rawValue:)),
                 howToRefer: services.text(19), attributes: try services.withBytes(20, JSONColumn.decodeStringMap),
-                sources: try services.withBytes(21, JSONColumn.decodeSources))
+                sources: try services.withBytes(21) { try JSONColumn.decodeSources($0, interner: interner) })
         }
-        for r in try RouteRecord.fetchAll(db) {
-            let from: Referrer = r.fromServiceId.map { .service(ServiceID($0)) } ?? .role(ReferrerRole(r.fromRole ?? ""))
+        let routes = try RawStatement(db, "SELECT fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources FROM referralRoute")
+        graph.routes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referralRoute") ?? 0)
+        while try routes.step(db) {
+            let from: Referrer = routes.text(1).map { .service(ServiceID($0)) } ?? .role(ReferrerRole(routes.withBytes(0, interner.string)))
             graph.insert(ReferralRoute(
-                from: from, to: ServiceID(r.toServiceId), mode: ReferralMode(rawValue: r.mode) ?? .professional,
-                kind: RouteKind(rawValue: r.kind) ?? .referral, conditions: r.conditions, notes: r.notes,
-                sources: try JSONColumn.decodeSources(r.sources)))
+                from: from, to: ServiceID(routes.text(2) ?? ""), mode: routes.text(3).flatMap(ReferralMode.init(rawValue:)) ?? .professional,
+                kind: routes.text(4).flatMap(RouteKind.init(rawValue:)) ?? .referral, conditions: routes.text(5), notes: routes.text(6),
+                sources: try routes.withBytes(7) { try JSONColumn.decodeSources($0, interner: interner) }))
         }
         return graph
     }
