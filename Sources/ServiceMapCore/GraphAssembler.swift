@@ -38,15 +38,31 @@ public struct GraphAssembler {
         var supplements: [ServiceDraft] = []
         while let draft = services.popLast() {
             if draft.isSupplement { supplements.append(draft) } else { run.addService(draft) }
+            // Popping frees a draft's strings and lists but not its slot: move the rest to a
+            // smaller array as it halves, so the drafts' 60 MB of slots go as the graph grows.
+            shrinkWhenHalfEmpty(&services)
         }
         for draft in supplements { run.addSupplement(draft) }
         var routes = fragments.routes
         fragments.routes = []
         routes.reverse()
-        while let draft = routes.popLast() { run.addRoute(draft) }
+        while let draft = routes.popLast() {
+            run.addRoute(draft)
+            shrinkWhenHalfEmpty(&routes)
+        }
         run.diagnostics += GraphRules.check(run.graph)
         return (run.graph, run.diagnostics)
     }
+}
+
+/// Moves a large array's elements to a new, fitting buffer once it is less than half full.
+/// (`Array(array)` would share the old buffer, hence the explicit copy.)
+private func shrinkWhenHalfEmpty<T>(_ array: inout [T]) {
+    guard array.count >= 1024, array.count < array.capacity / 2 else { return }
+    var smaller: [T] = []
+    smaller.reserveCapacity(array.count)
+    smaller.append(contentsOf: array)
+    array = smaller
 }
 
 /// Diagnostic codes the assembler emits, declared beside the code that emits them.

@@ -12,8 +12,9 @@ public final class ServiceStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // A large import is one transaction: give it room before pages spill to the WAL.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 MiB of page cache: a 100,000-service import writes in key order, so a larger cache
+            // saved no time (measured with 64 MiB) and only added to the import's peak memory.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
             // In WAL mode NORMAL never corrupts the database; it syncs at checkpoints rather than at
             // every commit, which on these disks is most of a large import's time.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
