@@ -94,9 +94,9 @@ private struct Run {
     /// The name each service had in the row that first defined it, for duplicate detection.
     var serviceNameKeys: [ServiceID: String] = [:]
     /// Indexes kept beside the graph so resolving a name is a look-up, not a scan: a 100,000-row
-    /// import resolves hundreds of thousands of names.
-    /// Services by name key: nearly every name is one service's, so the first id is kept alone and
-    /// only further ones in a list (a set per name was 100,000 small allocations).
+    /// import resolves hundreds of thousands of names. Services by name key: nearly every name is
+    /// one service's, so the first id is kept alone and only further ones in a list (a set per
+    /// name was 100,000 small allocations).
     var serviceByNameKey: [String: ServiceID] = [:]
     var moreServicesByNameKey: [String: [ServiceID]] = [:]
     var organisationsByNameKey: [String: OrganisationID] = [:]
@@ -121,8 +121,8 @@ private struct Run {
         for category in graph.sortedCategories.reversed() { indexCategory(category) }
     }
 
-    mutating func indexService(_ id: ServiceID, name: String, key: String? = nil) {
-        let key = key ?? Slug.make(name)
+    mutating func indexService(_ id: ServiceID, name: String) {
+        let key = Slug.make(name)
         if serviceNameKeys[id] == nil { serviceNameKeys[id] = key }
         guard let first = serviceByNameKey[key] else {
             serviceByNameKey[key] = id
