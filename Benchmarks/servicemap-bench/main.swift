@@ -75,12 +75,14 @@ case "import":
 case "load":
     // Loading a stored directory back into memory, as the site build and its incremental rebuild
     // do before every build: imports the folder (not timed), then loads the graph from the store.
+    // `--database PATH` keeps the store: a second run with the same PATH loads it without importing.
     let path = arguments.count > 1 ? arguments[1] : "/tmp/servicemap-bench-10000/csv"
-    let database = NSTemporaryDirectory() + "servicemap-bench-load-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    let kept = option("--database", default: "")
+    let database = kept.isEmpty ? NSTemporaryDirectory() + "servicemap-bench-load-\(ProcessInfo.processInfo.processIdentifier).sqlite" : kept
     defer {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        if kept.isEmpty { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } }
     }
-    do {
+    if kept.isEmpty || !FileManager.default.fileExists(atPath: kept) {
         var result = Importer().read([path])
         var assembler = GraphAssembler()
         assembler.add(result.fragment)

@@ -279,9 +279,10 @@ public final class ServiceStore: Sendable {
             }
             while try statement.step(db) {
                 statement.withBytes(0) { id in
-                    if !current.elementsEqual(id) {
+                    if !sameBytes(current, id) {
                         flush()
-                        current = Array(id)
+                        current.removeAll(keepingCapacity: true)
+                        current.append(contentsOf: id)
                     }
                 }
                 list.append((statement.int(2) ?? 0, ID(statement.withBytes(1, interner.string))))
