@@ -44,7 +44,11 @@ let package = Package(
         ),
         .target(
             name: "ServiceMapStore",
-            dependencies: ["ServiceMapCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ServiceMapCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for the bulk write and load paths (see RawStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "ServiceMapSite",

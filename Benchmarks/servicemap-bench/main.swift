@@ -7,7 +7,8 @@ import ServiceMapStore
 // Release-build benchmarks. Figures are wall time and peak resident memory of this process.
 //
 //   swift run -c release servicemap-bench generate --rows 100000 --out /tmp/bench
-//   swift run -c release servicemap-bench import /tmp/bench            (read, map, validate, store)
+//   swift run -c release servicemap-bench import /tmp/bench/xlsx       (read, map, validate, store)
+//   swift run -c release servicemap-bench load /tmp/bench/csv          (load the stored graph back)
 //
 // All generated data is synthetic and says so: file names, a title row and every description.
 
@@ -70,6 +71,28 @@ case "import":
                         diagnostics: diagnostics) }
         print("  \(graph.services.count) services, \(graph.routes.count) routes, \(diagnostics.count) diagnostics")
     }
+case "load":
+    // Loading a stored directory back into memory, as the site build and its incremental rebuild
+    // do before every build: imports the folder (not timed), then loads the graph from the store.
+    // `--database PATH` keeps the store: a second run with the same PATH loads it without importing.
+    let path = arguments.count > 1 ? arguments[1] : "/tmp/servicemap-bench-10000/csv"
+    let kept = option("--database", default: "")
+    let database = kept.isEmpty ? NSTemporaryDirectory() + "servicemap-bench-load-\(ProcessInfo.processInfo.processIdentifier).sqlite" : kept
+    defer {
+        if kept.isEmpty { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } }
+    }
+    if kept.isEmpty || !FileManager.default.fileExists(atPath: kept) {
+        var result = Importer().read([path])
+        var assembler = GraphAssembler()
+        assembler.add(result.fragment)
+        result.fragment = GraphFragment()
+        let (graph, _) = assembler.assemble()
+        try ServiceStore(path: database).apply(graph)
+        print("  \(graph.services.count) services imported (not timed)")
+    }
+    let store = try ServiceStore(path: database)
+    let loaded = try measure("load graph") { try store.loadGraph() }
+    print("  \(loaded.services.count) services, \(loaded.routes.count) routes loaded")
 case "site":
     // Builds the site of a generated directory from the store: all pages and the search index,
     // into a fresh folder; then changes one service and builds again.
@@ -121,7 +144,7 @@ case "site":
         for step in report.steps { print(String(format: "    %6.3f s  %@", step.seconds, step.name)) }
     }
 default:
-    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | site DIR [--out SITE] [--theme Site] [--database PATH] [--no-rebuild]")
+    print("usage: servicemap-bench generate --rows N --out DIR | import DIR | load DIR [--database PATH] | site DIR [--out SITE] [--theme Site] [--database PATH] [--no-rebuild]")
 }
 
 enum ExitError: Error {

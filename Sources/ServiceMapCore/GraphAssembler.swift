@@ -38,15 +38,31 @@ public struct GraphAssembler {
         var supplements: [ServiceDraft] = []
         while let draft = services.popLast() {
             if draft.isSupplement { supplements.append(draft) } else { run.addService(draft) }
+            // Popping frees a draft's strings and lists but not its slot: move the rest to a
+            // smaller array as it halves, so the drafts' 60 MB of slots go as the graph grows.
+            shrinkWhenHalfEmpty(&services)
         }
         for draft in supplements { run.addSupplement(draft) }
         var routes = fragments.routes
         fragments.routes = []
         routes.reverse()
-        while let draft = routes.popLast() { run.addRoute(draft) }
+        while let draft = routes.popLast() {
+            run.addRoute(draft)
+            shrinkWhenHalfEmpty(&routes)
+        }
         run.diagnostics += GraphRules.check(run.graph)
         return (run.graph, run.diagnostics)
     }
+}
+
+/// Moves a large array's elements to a new, fitting buffer once it is less than half full.
+/// (`Array(array)` would share the old buffer, hence the explicit copy.)
+private func shrinkWhenHalfEmpty<T>(_ array: inout [T]) {
+    guard array.count >= 1024, array.count < array.capacity / 2 else { return }
+    var smaller: [T] = []
+    smaller.reserveCapacity(array.count)
+    smaller.append(contentsOf: array)
+    array = smaller
 }
 
 /// Diagnostic codes the assembler emits, declared beside the code that emits them.
@@ -66,15 +82,29 @@ extension DiagnosticCode {
     public static let updatedRecord: DiagnosticCode = "updated-record"
 }
 
+/// A level text asked in the frameworks of a service's areas.
+private struct LevelQuestion: Hashable {
+    var text: String
+    var areas: [AreaCode]
+}
+
 private struct Run {
     var graph: ServiceGraph
     var diagnostics: [Diagnostic] = []
     /// The name each service had in the row that first defined it, for duplicate detection.
     var serviceNameKeys: [ServiceID: String] = [:]
     /// Indexes kept beside the graph so resolving a name is a look-up, not a scan: a 100,000-row
-    /// import resolves hundreds of thousands of names.
-    var servicesByNameKey: [String: Set<ServiceID>] = [:]
+    /// import resolves hundreds of thousands of names. Services by name key: nearly every name is
+    /// one service's, so the first id is kept alone and only further ones in a list (a set per
+    /// name was 100,000 small allocations).
+    var serviceByNameKey: [String: ServiceID] = [:]
+    var moreServicesByNameKey: [String: [ServiceID]] = [:]
     var organisationsByNameKey: [String: OrganisationID] = [:]
+    /// Organisation, category and level texts resolve the same way every time once resolved:
+    /// remember the answers (a large directory names the same few hundred thousands of times).
+    var organisationAnswers: [String: OrganisationID] = [:]
+    var categoryAnswers: [String: CategoryID] = [:]
+    var levelAnswers: [LevelQuestion: [LevelID]] = [:]
     var categoriesByWord: [String: CategoryID] = [:]
     /// Area names resolve the same way every time once all areas are read: remember the answers.
     var areaAnswers: [String: AreaCode] = [:]
@@ -94,7 +124,18 @@ private struct Run {
     mutating func indexService(_ id: ServiceID, name: String) {
         let key = Slug.make(name)
         if serviceNameKeys[id] == nil { serviceNameKeys[id] = key }
-        servicesByNameKey[key, default: []].insert(id)
+        guard let first = serviceByNameKey[key] else {
+            serviceByNameKey[key] = id
+            return
+        }
+        if first != id && !(moreServicesByNameKey[key]?.contains(id) ?? false) { moreServicesByNameKey[key, default: []].append(id) }
+    }
+
+    /// The services whose name has this key, sorted by id.
+    func services(namedBy key: String) -> [ServiceID] {
+        guard let first = serviceByNameKey[key] else { return [] }
+        guard let more = moreServicesByNameKey[key] else { return [first] }
+        return ([first] + more).sorted()
     }
 
     mutating func indexCategory(_ category: NeedCategory) {
@@ -223,6 +264,13 @@ private struct Run {
     }
 
     mutating func resolveCategory(_ ref: TextReference, createIfUnknown: Bool = true, reportFailure: Bool = true) -> CategoryID? {
+        if let known = categoryAnswers[ref.text] { return known }
+        let found = findCategory(ref, createIfUnknown: createIfUnknown, reportFailure: reportFailure)
+        if let found { categoryAnswers[ref.text] = found }
+        return found
+    }
+
+    mutating func findCategory(_ ref: TextReference, createIfUnknown: Bool, reportFailure: Bool) -> CategoryID? {
         let key = Slug.make(ref.text)
         guard !key.isEmpty else { return nil }
         if graph.categories[CategoryID(key)] != nil { return CategoryID(key) }
@@ -260,6 +308,13 @@ private struct Run {
     }
 
     mutating func resolveOrganisation(_ ref: TextReference, sector: Sector?) -> OrganisationID {
+        if let known = organisationAnswers[ref.text] { return known }
+        let id = findOrCreateOrganisation(ref, sector: sector)
+        organisationAnswers[ref.text] = id
+        return id
+    }
+
+    mutating func findOrCreateOrganisation(_ ref: TextReference, sector: Sector?) -> OrganisationID {
         let key = Slug.make(ref.text)
         if graph.organisations[OrganisationID(key)] != nil { return OrganisationID(key) }
         if let match = organisationsByNameKey[key] { return match }
@@ -320,7 +375,7 @@ private struct Run {
         for ref in draft.areas + draft.hints {
             if let code = resolveArea(ref, reportFailure: false) { areaCodes.append(code) }
         }
-        var candidates = (servicesByNameKey[key] ?? []).sorted().compactMap { graph.services[$0] }
+        var candidates = services(namedBy: key).compactMap { graph.services[$0] }
         if !areaCodes.isEmpty, candidates.count > 1 {
             candidates = candidates.filter { graph.serves($0.areas, within: areaCodes[0]) }
         }
@@ -448,6 +503,15 @@ private struct Run {
     /// Matches "2", "Tier 2", "Level 2", "Levels 1-3", "Tiers 1–3", a level's name or id, or a ring
     /// of the continuum, against the frameworks in force in the service's areas.
     mutating func resolveLevels(_ ref: TextReference, areas: [AreaCode]) -> [LevelID] {
+        let question = LevelQuestion(text: ref.text, areas: areas)
+        if let known = levelAnswers[question] { return known }
+        let found = findLevels(ref, areas: areas)
+        // Only answers: a text that resolves to nothing is reported at each place it is written.
+        if !found.isEmpty { levelAnswers[question] = found }
+        return found
+    }
+
+    mutating func findLevels(_ ref: TextReference, areas: [AreaCode]) -> [LevelID] {
         let framework = frameworks[areas] ?? frameworkFor(areas)
         frameworks[areas] = framework
         let text = ref.text.trimmed
@@ -505,7 +569,7 @@ private struct Run {
         // An exact id first: derived ids hold "--", which slugging collapses.
         if graph.services[ServiceID(ref.text)] != nil { return ServiceID(ref.text) }
         if graph.services[ServiceID(key)] != nil { return ServiceID(key) }
-        var matches = (servicesByNameKey[key] ?? []).sorted().compactMap { graph.services[$0] }
+        var matches = services(namedBy: key).compactMap { graph.services[$0] }
         if matches.count > 1, let area {
             matches = matches.filter { graph.serves($0.areas, within: area) }
         }

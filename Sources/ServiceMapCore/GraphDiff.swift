@@ -40,7 +40,9 @@ public enum GraphDiff {
         func compare<ID: Comparable & CustomStringConvertible, T>(
             _ entity: String, _ a: [ID: T], _ b: [ID: T], name: (T) -> String, fields: (T) -> [String: String]
         ) {
-            for id in Set(a.keys).union(b.keys).sorted() {
+            // Into an empty directory (a first import) everything is added: no set of every id.
+            let ids = a.isEmpty ? b.keys.sorted() : b.isEmpty ? a.keys.sorted() : Set(a.keys).union(b.keys).sorted()
+            for id in ids {
                 switch (a[id], b[id]) {
                 case (nil, let added?):
                     result.append(RecordChange(entity: entity, id: id.description, kind: .added, name: name(added), fields: []))

@@ -3,6 +3,13 @@
 public enum JSONText {
     /// Appends `text` as a quoted JSON string: quotes, backslashes and control characters escaped.
     public static func appendString(_ text: String, to out: inout String) {
+        // Most text needs no escaping: append it whole rather than scalar by scalar.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -6,14 +6,18 @@ public struct Sources: Hashable, Codable, Sendable {
     /// Every place this record was read from (two after a spreadsheet row and a bookmark merge).
     public var locations: [SourceLocation]
     /// Where each field's value came from, keyed by field name (`name`, `ages`, `phone` …).
-    public var fields: [String: SourceLocation]
+    public var fields: FieldLocations
     /// Citations as written in the source, e.g. "000 Phase 1 findings, Bromley".
     public var citations: [String]
 
-    public init(locations: [SourceLocation] = [], fields: [String: SourceLocation] = [:], citations: [String] = []) {
+    public init(locations: [SourceLocation] = [], fields: FieldLocations = FieldLocations(), citations: [String] = []) {
         self.locations = locations
         self.fields = fields
         self.citations = citations
+    }
+
+    public init(locations: [SourceLocation] = [], fields: [String: SourceLocation], citations: [String] = []) {
+        self.init(locations: locations, fields: FieldLocations(fields), citations: citations)
     }
 
     public init(_ location: SourceLocation, citations: [String] = []) {
@@ -35,5 +39,130 @@ public struct Sources: Hashable, Codable, Sendable {
             result.citations.append(citation)
         }
         return result
+    }
+}
+
+/// Where each field of a record came from, stored compactly.
+///
+/// A spreadsheet row gives a service a dozen or more fields, all in one file, sheet and row: as a
+/// dictionary of full locations that was two thirds of a large import's memory (about 2.5 KB per
+/// service). Here the file and sheet are held once, and each field keeps only its row and column;
+/// a field from another file or sheet (after merging sources) keeps its whole location.
+///
+/// Behaves as a dictionary from field name to location: subscript, `keys`, iteration in field-name
+/// order, equality and hashing by content, and Codable as a JSON object.
+public struct FieldLocations: Hashable, Codable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    /// The file and sheet shared by the fields in `local`.
+    private var file = ""
+    private var sheet: String?
+    /// Fields read from `file` and `sheet`, sorted by field name; -1 for a missing row or column.
+    private var local: [Local] = []
+    /// Fields read elsewhere, sorted by field name.
+    private var other: [(field: String, location: SourceLocation)] = []
+
+    private struct Local: Hashable, Sendable {
+        var field: String
+        var row: Int32
+        var column: Int32
+    }
+
+    public init() {}
+
+    public init(_ fields: [String: SourceLocation]) {
+        for (field, location) in fields { self[field] = location }
+    }
+
+    public init(dictionaryLiteral elements: (String, SourceLocation)...) {
+        for (field, location) in elements { self[field] = location }
+    }
+
+    public var isEmpty: Bool { local.isEmpty && other.isEmpty }
+    public var count: Int { local.count + other.count }
+    /// Field names, sorted.
+    public var keys: [String] { map(\.key) }
+
+    public subscript(field: String) -> SourceLocation? {
+        get {
+            if let i = local.firstIndex(where: { $0.field == field }) {
+                let entry = local[i]
+                return SourceLocation(file: file, sheet: sheet, row: entry.row < 0 ? nil : Int(entry.row),
+                                      column: entry.column < 0 ? nil : Int(entry.column))
+            }
+            return other.first { $0.field == field }?.location
+        }
+        set {
+            local.removeAll { $0.field == field }
+            other.removeAll { $0.field == field }
+            guard let location = newValue else { return }
+            if local.isEmpty && other.isEmpty {
+                file = location.file
+                sheet = location.sheet
+            }
+            if location.file == file && location.sheet == sheet, let row = Self.compact(location.row), let column = Self.compact(location.column) {
+                let entry = Local(field: field, row: row, column: column)
+                local.insert(entry, at: local.firstIndex { $0.field > field } ?? local.endIndex)
+            } else {
+                other.insert((field, location), at: other.firstIndex { $0.field > field } ?? other.endIndex)
+            }
+        }
+    }
+
+    /// Adds a field after those already here, as a loader reading fields in name order does:
+    /// no search. A field out of order, or already present, is set as by the subscript.
+    public mutating func append(_ field: String, _ location: SourceLocation) {
+        if isEmpty {
+            file = location.file
+            sheet = location.sheet
+        }
+        if other.isEmpty, local.last.map({ $0.field < field }) ?? true, location.file == file, location.sheet == sheet,
+           let row = Self.compact(location.row), let column = Self.compact(location.column)
+        {
+            local.append(Local(field: field, row: row, column: column))
+        } else {
+            self[field] = location
+        }
+    }
+
+    /// A row or column as stored (-1 for none); nil when it does not fit, and the location is then kept whole.
+    private static func compact(_ number: Int?) -> Int32? {
+        guard let number else { return -1 }
+        return number >= 0 && number <= Int(Int32.max) ? Int32(number) : nil
+    }
+
+    /// The fields in name order.
+    public func makeIterator() -> IndexingIterator<[(key: String, value: SourceLocation)]> {
+        var all: [(key: String, value: SourceLocation)] = []
+        all.reserveCapacity(count)
+        for entry in local {
+            all.append((entry.field, SourceLocation(file: file, sheet: sheet, row: entry.row < 0 ? nil : Int(entry.row),
+                                                    column: entry.column < 0 ? nil : Int(entry.column))))
+        }
+        for entry in other { all.append((entry.field, entry.location)) }
+        if !local.isEmpty && !other.isEmpty { all.sort { $0.key < $1.key } }
+        return all.makeIterator()
+    }
+
+    public static func == (lhs: FieldLocations, rhs: FieldLocations) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        if lhs.other.isEmpty && rhs.other.isEmpty {
+            return lhs.local.isEmpty || (lhs.file == rhs.file && lhs.sheet == rhs.sheet && lhs.local == rhs.local)
+        }
+        return zip(lhs, rhs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for (field, location) in self {
+            hasher.combine(field)
+            hasher.combine(location)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init(try [String: SourceLocation](from: decoder))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try Dictionary(uniqueKeysWithValues: map { ($0.key, $0.value) }).encode(to: encoder)
     }
 }

@@ -169,6 +169,27 @@ enum Schema {
                 );
                 """)
         }
+        // The search table indexes services without keeping its own copy of their text: it was the
+        // largest table (every description twice) and a third of a large import's writing. Its
+        // rowids are the services' rowids; a search joins back to `service` for the id.
+        migrator.registerMigration("v2-contentless-search") { db in
+            try db.execute(sql: """
+                DROP TABLE serviceSearch;
+                CREATE VIRTUAL TABLE serviceSearch USING fts5(
+                    name, keywords, description, content = '',
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                INSERT INTO serviceSearch (rowid, name, keywords, description)
+                SELECT s.rowid, s.name,
+                    trim(coalesce((SELECT group_concat(c.name || ' ' || (SELECT coalesce(group_concat(j.value, ' '), '') FROM json_each(c.synonyms) AS j), ' ')
+                                   FROM serviceCategory AS sc JOIN category AS c ON c.id = sc.categoryId WHERE sc.serviceId = s.id), '')
+                         || ' ' || coalesce((SELECT o.name FROM organisation AS o WHERE o.id = s.organisationId), '')
+                         || ' ' || coalesce((SELECT group_concat(a.name, ' ') FROM serviceArea AS sa JOIN area AS a ON a.code = sa.areaCode
+                                             WHERE sa.serviceId = s.id), '')),
+                    s.description
+                FROM service AS s;
+                """)
+        }
         return migrator
     }
 }

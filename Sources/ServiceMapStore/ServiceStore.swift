@@ -12,8 +12,9 @@ public final class ServiceStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // A large import is one transaction: give it room before pages spill to the WAL.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 MiB of page cache: a 100,000-service import writes in key order, so a larger cache
+            // saved no time (measured with 64 MiB) and only added to the import's peak memory.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
             // In WAL mode NORMAL never corrupts the database; it syncs at checkpoints rather than at
             // every commit, which on these disks is most of a large import's time.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -57,9 +58,15 @@ public final class ServiceStore: Sendable {
         startedAt: Date = Date(), finishedAt: Date = Date()
     ) throws -> RunSummary {
         try writer.write { db in
-            let previous = try Self.loadGraph(db)
-            let changes = GraphDiff.changes(from: previous, to: graph)
-            try Self.deleteGraph(db)
+            // A first import has nothing to compare with: loading and diffing an empty graph would
+            // only cost time, and every record is simply added.
+            let changes: [RecordChange]
+            if try Self.holdsGraph(db) {
+                changes = GraphDiff.changes(from: try Self.loadGraph(db), to: graph)
+                try Self.deleteGraph(db)
+            } else {
+                changes = GraphDiff.changes(from: ServiceGraph(), to: graph)
+            }
             try Self.insertGraph(graph, db)
             var run = ImportRunRecord(
                 id: nil, startedAt: ISO8601DateFormatter().string(from: startedAt),
@@ -73,13 +80,19 @@ public final class ServiceStore: Sendable {
             for file in files {
                 try ImportRunFileRecord(runId: runID, path: file.path, format: file.format, sha256: file.sha256, records: file.records).insert(db)
             }
+            var diagnostic = try RawStatement(db, """
+                INSERT INTO importRunDiagnostic (runId, position, severity, code, location, message) VALUES (?, ?, ?, ?, ?, ?)
+                """)
             for (position, d) in diagnostics.enumerated() {
-                try ImportRunDiagnosticRecord(runId: runID, position: position, severity: d.severity.rawValue, code: d.code.rawValue,
-                                              location: d.location?.description, message: d.message).insert(db)
+                diagnostic.bind(Int(runID)); diagnostic.bind(position); diagnostic.bind(d.severity.rawValue); diagnostic.bind(d.code.rawValue)
+                diagnostic.bind(d.location?.description); diagnostic.bind(d.message)
+                try diagnostic.run(db)
             }
-            for change in changes {
-                try RecordChangeRecord(runId: runID, entity: change.entity, entityId: change.id, change: change.kind.rawValue,
-                                       name: change.name, fields: JSONColumn.encode(change.fields)).insert(db)
+            var change = try RawStatement(db, "INSERT INTO recordChange (runId, entity, entityId, change, name, fields) VALUES (?, ?, ?, ?, ?, ?)")
+            for c in changes {
+                change.bind(Int(runID)); change.bind(c.entity); change.bind(c.id); change.bind(c.kind.rawValue); change.bind(c.name)
+                change.bind(JSONColumn.encode(c.fields))
+                try change.run(db)
             }
             return RunSummary(runID: runID, changes: changes)
         }
@@ -98,9 +111,17 @@ public final class ServiceStore: Sendable {
         }
     }
 
+    /// Whether any graph record is stored (categories alone come with every graph).
+    static func holdsGraph(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM service) OR EXISTS (SELECT 1 FROM area) OR EXISTS (SELECT 1 FROM organisation)
+                OR EXISTS (SELECT 1 FROM levelOfNeed) OR EXISTS (SELECT 1 FROM category) OR EXISTS (SELECT 1 FROM referralRoute)
+            """) ?? true
+    }
+
     static func deleteGraph(_ db: Database) throws {
         try db.execute(sql: """
-            DELETE FROM serviceSearch;
+            INSERT INTO serviceSearch (serviceSearch) VALUES ('delete-all');
             DELETE FROM referralRoute;
             DELETE FROM eligibilityRule;
             DELETE FROM serviceCategory;
@@ -114,64 +135,86 @@ public final class ServiceStore: Sendable {
             """)
     }
 
-    /// Writes every record with prepared statements (one per table, reused for every row): a
-    /// 100,000-service directory is about a million rows.
+    /// Writes every record with prepared statements, one per table, reused for every row and bound
+    /// through SQLite's C interface (see `RawStatement`): a 100,000-service directory is about a
+    /// million rows.
     static func insertGraph(_ graph: ServiceGraph, _ db: Database) throws {
-        func statement(_ sql: String) throws -> Statement { try db.cachedStatement(sql: sql) }
-        let area = try statement("INSERT INTO area (code, name, kind, parentCode, sources) VALUES (?, ?, ?, ?, ?)")
+        var area = try RawStatement(db, "INSERT INTO area (code, name, kind, parentCode, sources) VALUES (?, ?, ?, ?, ?)")
         for a in graph.sortedAreas {
-            try area.execute(arguments: [a.code.rawValue, a.name, a.kind.rawValue, a.parent?.rawValue, JSONColumn.encode(a.sources)])
+            area.bind(a.code.rawValue); area.bind(a.name); area.bind(a.kind.rawValue); area.bind(a.parent?.rawValue)
+            area.bind(JSONColumn.encode(a.sources))
+            try area.run(db)
         }
-        let level = try statement("INSERT INTO levelOfNeed (id, areaCode, name, position, ring, description, sources) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        var level = try RawStatement(db, "INSERT INTO levelOfNeed (id, areaCode, name, position, ring, description, sources) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for l in graph.sortedLevels {
-            try level.execute(arguments: [l.id.rawValue, l.area.rawValue, l.name, l.order, l.ring?.rawValue, l.description,
-                                          JSONColumn.encode(l.sources)])
+            level.bind(l.id.rawValue); level.bind(l.area.rawValue); level.bind(l.name); level.bind(l.order); level.bind(l.ring?.rawValue)
+            level.bind(l.description); level.bind(JSONColumn.encode(l.sources))
+            try level.run(db)
         }
-        let category = try statement("INSERT INTO category (id, name, parentId, synonyms) VALUES (?, ?, ?, ?)")
+        var category = try RawStatement(db, "INSERT INTO category (id, name, parentId, synonyms) VALUES (?, ?, ?, ?)")
         for c in graph.sortedCategories {
-            try category.execute(arguments: [c.id.rawValue, c.name, c.parent?.rawValue, JSONColumn.encode(c.synonyms)])
+            category.bind(c.id.rawValue); category.bind(c.name); category.bind(c.parent?.rawValue); category.bind(JSONColumn.encode(c.synonyms))
+            try category.run(db)
         }
-        let organisation = try statement("INSERT INTO organisation (id, name, sector, website, description, sources) VALUES (?, ?, ?, ?, ?, ?)")
+        var organisation = try RawStatement(db, "INSERT INTO organisation (id, name, sector, website, description, sources) VALUES (?, ?, ?, ?, ?, ?)")
         for o in graph.sortedOrganisations {
-            try organisation.execute(arguments: [o.id.rawValue, o.name, o.sector?.rawValue, o.website, o.description,
-                                                 JSONColumn.encode(o.sources)])
+            organisation.bind(o.id.rawValue); organisation.bind(o.name); organisation.bind(o.sector?.rawValue); organisation.bind(o.website)
+            organisation.bind(o.description); organisation.bind(JSONColumn.encode(o.sources))
+            try organisation.run(db)
         }
-        let service = try statement("""
+        var service = try RawStatement(db, """
             INSERT INTO service (id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages,
                 delivery, phone, email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer,
                 attributes, sources)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let serviceArea = try statement("INSERT INTO serviceArea (serviceId, areaCode, position) VALUES (?, ?, ?)")
-        let serviceLevel = try statement("INSERT INTO serviceLevel (serviceId, levelId, position) VALUES (?, ?, ?)")
-        let serviceCategory = try statement("INSERT INTO serviceCategory (serviceId, categoryId, position) VALUES (?, ?, ?)")
-        let rule = try statement("INSERT INTO eligibilityRule (serviceId, position, effect, condition, note) VALUES (?, ?, ?, ?, ?)")
-        let search = try statement("INSERT INTO serviceSearch (serviceId, name, keywords, description) VALUES (?, ?, ?, ?)")
-        for s in graph.sortedServices {
+        var serviceArea = try RawStatement(db, "INSERT INTO serviceArea (serviceId, areaCode, position) VALUES (?, ?, ?)")
+        var serviceLevel = try RawStatement(db, "INSERT INTO serviceLevel (serviceId, levelId, position) VALUES (?, ?, ?)")
+        var serviceCategory = try RawStatement(db, "INSERT INTO serviceCategory (serviceId, categoryId, position) VALUES (?, ?, ?)")
+        var rule = try RawStatement(db, "INSERT INTO eligibilityRule (serviceId, position, effect, condition, note) VALUES (?, ?, ?, ?, ?)")
+        // The search table is contentless: its rows are keyed by the service's rowid.
+        var search = try RawStatement(db, "INSERT INTO serviceSearch (rowid, name, keywords, description) VALUES (?, ?, ?, ?)")
+        // Keywords: category names and synonyms, organisation and area names, so "debt" finds a
+        // service filed under poverty and housing. Each category's words are joined once.
+        var categoryWords: [CategoryID: String] = [:]
+        for c in graph.categories.values { categoryWords[c.id] = ([c.name] + c.synonyms).joined(separator: " ") }
+        // Sorted ids, each service looked up: a sorted copy of 100,000 services was tens of MB.
+        for serviceID in graph.sortedServiceIDs {
+            let s = graph.services[serviceID]!
             let id = s.id.rawValue
-            var arguments: StatementArguments = [id, s.name, s.organisation?.rawValue, s.description, s.ages?.minMonths, s.ages?.maxMonths]
-            arguments += [s.cost?.rawValue, s.costNote, JSONColumn.encode(s.languages), JSONColumn.encode(s.delivery.map(\.rawValue))]
-            arguments += [s.contact.phone, s.contact.email, s.contact.website, s.contact.address, s.contact.postcode]
-            arguments += [s.confidentialAddress, s.status.rawValue, s.lastVerified?.description, s.sector?.rawValue, s.howToRefer]
-            arguments += [JSONColumn.encode(s.attributes), JSONColumn.encode(s.sources)]
-            try service.execute(arguments: arguments)
-            for (i, code) in s.areas.enumerated() { try serviceArea.execute(arguments: [id, code.rawValue, i]) }
-            for (i, levelID) in s.levels.enumerated() { try serviceLevel.execute(arguments: [id, levelID.rawValue, i]) }
-            for (i, categoryID) in s.categories.enumerated() { try serviceCategory.execute(arguments: [id, categoryID.rawValue, i]) }
+            service.bind(id); service.bind(s.name); service.bind(s.organisation?.rawValue); service.bind(s.description)
+            service.bind(s.ages?.minMonths); service.bind(s.ages?.maxMonths); service.bind(s.cost?.rawValue); service.bind(s.costNote)
+            service.bind(JSONColumn.encode(s.languages)); service.bind(JSONColumn.encode(s.delivery.map(\.rawValue)))
+            service.bind(s.contact.phone); service.bind(s.contact.email); service.bind(s.contact.website); service.bind(s.contact.address)
+            service.bind(s.contact.postcode); service.bind(s.confidentialAddress); service.bind(s.status.rawValue)
+            service.bind(s.lastVerified?.description); service.bind(s.sector?.rawValue); service.bind(s.howToRefer)
+            service.bind(JSONColumn.encode(s.attributes)); service.bind(JSONColumn.encode(s.sources))
+            try service.run(db)
+            let rowID = db.lastInsertedRowID
+            for (i, code) in s.areas.enumerated() {
+                serviceArea.bind(id); serviceArea.bind(code.rawValue); serviceArea.bind(i)
+                try serviceArea.run(db)
+            }
+            for (i, levelID) in s.levels.enumerated() {
+                serviceLevel.bind(id); serviceLevel.bind(levelID.rawValue); serviceLevel.bind(i)
+                try serviceLevel.run(db)
+            }
+            for (i, categoryID) in s.categories.enumerated() {
+                serviceCategory.bind(id); serviceCategory.bind(categoryID.rawValue); serviceCategory.bind(i)
+                try serviceCategory.run(db)
+            }
             for (i, r) in s.eligibility.enumerated() {
-                try rule.execute(arguments: [id, i, r.effect.rawValue, r.condition.key, r.note])
+                rule.bind(id); rule.bind(i); rule.bind(r.effect.rawValue); rule.bind(r.condition.key); rule.bind(r.note)
+                try rule.run(db)
             }
-            // Keywords: category names and synonyms, organisation and area names, so "debt" finds
-            // a service filed under poverty and housing.
             var keywords: [String] = []
-            for categoryID in s.categories {
-                if let c = graph.categories[categoryID] { keywords.append(c.name); keywords += c.synonyms }
-            }
+            for categoryID in s.categories { if let words = categoryWords[categoryID] { keywords.append(words) } }
             if let org = s.organisation.flatMap({ graph.organisations[$0] }) { keywords.append(org.name) }
             for code in s.areas { if let a = graph.areas[code] { keywords.append(a.name) } }
-            try search.execute(arguments: [id, s.name, keywords.joined(separator: " "), s.description])
+            search.bind(Int(rowID)); search.bind(s.name); search.bind(keywords.joined(separator: " ")); search.bind(s.description)
+            try search.run(db)
         }
-        let route = try statement("""
+        var route = try RawStatement(db, """
             INSERT INTO referralRoute (id, fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -182,8 +225,9 @@ public final class ServiceStore: Sendable {
             case .role(let role): fromRole = role.rawValue
             case .service(let id): fromService = id.rawValue
             }
-            try route.execute(arguments: [r.id, fromRole, fromService, r.to.rawValue, r.mode.rawValue, r.kind.rawValue, r.conditions,
-                                          r.notes, JSONColumn.encode(r.sources)])
+            route.bind(r.id); route.bind(fromRole); route.bind(fromService); route.bind(r.to.rawValue); route.bind(r.mode.rawValue)
+            route.bind(r.kind.rawValue); route.bind(r.conditions); route.bind(r.notes); route.bind(JSONColumn.encode(r.sources))
+            try route.run(db)
         }
     }
 
@@ -208,51 +252,85 @@ public final class ServiceStore: Sendable {
         }
         for r in try CategoryRecord.fetchAll(db) {
             graph.categories[CategoryID(r.id)] = NeedCategory(id: CategoryID(r.id), name: r.name, parent: r.parentId.map(CategoryID.init),
-                                                              synonyms: try JSONColumn.decode([String].self, r.synonyms))
+                                                              synonyms: try JSONColumn.decodeStrings(r.synonyms))
         }
         for r in try OrganisationRecord.fetchAll(db) {
             graph.organisations[OrganisationID(r.id)] = Organisation(
                 id: OrganisationID(r.id), name: r.name, sector: r.sector.flatMap(Sector.init(rawValue:)), website: r.website,
                 description: r.description, sources: try JSONColumn.decodeSources(r.sources))
         }
-        var areas: [String: [AreaCode]] = [:]
-        for r in try ServiceAreaRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
-            areas[r.serviceId, default: []].append(AreaCode(r.areaCode))
+        // Services and their lists are read through SQLite's C interface (see RawStatement): a
+        // 100,000-service directory is half a million rows, and the site is rebuilt from this
+        // after every change. Repeated texts (area codes, level ids, file names) are made into
+        // Strings once (see `TextInterner`).
+        let interner = TextInterner()
+        /// A link table's lists by service id, in `position` order. Rows come in primary-key order
+        /// (grouped by service), so each service's id is compared as bytes, not hashed per row.
+        func links<ID: StringIdentifier>(_ table: String, _ column: String, as: ID.Type) throws -> [String: [ID]] {
+            var result: [String: [ID]] = [:]
+            let statement = try RawStatement(db, "SELECT serviceId, \(column), position FROM \(table)")
+            var current: [UInt8] = []
+            var list: [(position: Int, value: ID)] = []
+            func flush() {
+                guard !list.isEmpty else { return }
+                if list.count > 1 { list.sort { $0.position < $1.position } }
+                result[String(decoding: current, as: UTF8.self), default: []] += list.map(\.value)
+                list.removeAll(keepingCapacity: true)
+            }
+            while try statement.step(db) {
+                statement.withBytes(0) { id in
+                    if !sameBytes(current, id) {
+                        flush()
+                        current.removeAll(keepingCapacity: true)
+                        current.append(contentsOf: id)
+                    }
+                }
+                list.append((statement.int(2) ?? 0, ID(statement.withBytes(1, interner.string))))
+            }
+            flush()
+            return result
         }
-        var levels: [String: [LevelID]] = [:]
-        for r in try ServiceLevelRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
-            levels[r.serviceId, default: []].append(LevelID(r.levelId))
-        }
-        var categories: [String: [CategoryID]] = [:]
-        for r in try ServiceCategoryRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
-            categories[r.serviceId, default: []].append(CategoryID(r.categoryId))
-        }
+        let areas = try links("serviceArea", "areaCode", as: AreaCode.self)
+        let levels = try links("serviceLevel", "levelId", as: LevelID.self)
+        let categories = try links("serviceCategory", "categoryId", as: CategoryID.self)
         var rules: [String: [EligibilityRule]] = [:]
         for r in try EligibilityRuleRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
             guard let effect = EligibilityRule.Effect(rawValue: r.effect) else { continue }
             rules[r.serviceId, default: []].append(EligibilityRule(effect, EligibilityCondition(parsing: r.condition), note: r.note))
         }
-        for r in try ServiceRecord.fetchAll(db) {
-            var ages: AgeRange?
-            if r.minAgeMonths != nil || r.maxAgeMonths != nil { ages = AgeRange(minMonths: r.minAgeMonths, maxMonths: r.maxAgeMonths) }
-            graph.services[ServiceID(r.id)] = Service(
-                id: ServiceID(r.id), name: r.name, organisation: r.organisationId.map(OrganisationID.init), description: r.description,
-                areas: areas[r.id] ?? [], categories: categories[r.id] ?? [], ages: ages, levels: levels[r.id] ?? [],
-                eligibility: rules[r.id] ?? [], cost: r.cost.flatMap(Cost.init(rawValue:)), costNote: r.costNote,
-                languages: try JSONColumn.decode([String].self, r.languages),
-                delivery: try JSONColumn.decode([DeliveryMode].self, r.delivery),
-                contact: Contact(phone: r.phone, email: r.email, website: r.website, address: r.address, postcode: r.postcode),
-                confidentialAddress: r.confidentialAddress, status: ServiceStatus(rawValue: r.status) ?? .active,
-                lastVerified: r.lastVerified.flatMap(Day.init(parsing:)), sector: r.sector.flatMap(Sector.init(rawValue:)),
-                howToRefer: r.howToRefer, attributes: try JSONColumn.decode([String: String].self, r.attributes),
-                sources: try JSONColumn.decodeSources(r.sources))
+        let services = try RawStatement(db, """
+            SELECT id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages, delivery, phone,
+                email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer, attributes, sources
+            FROM service
+            """)
+        graph.services.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0)
+        while try services.step(db) {
+            let id = services.text(0) ?? ""
+            let minAge = services.int(4), maxAge = services.int(5)
+            let ages = minAge != nil || maxAge != nil ? AgeRange(minMonths: minAge, maxMonths: maxAge) : nil
+            graph.services[ServiceID(id)] = Service(
+                id: ServiceID(id), name: services.text(1) ?? "", organisation: services.withBytes(2, interner.optionalString).map(OrganisationID.init),
+                description: services.text(3) ?? "", areas: areas[id] ?? [],
+                categories: categories[id] ?? [], ages: ages, levels: levels[id] ?? [],
+                eligibility: rules[id] ?? [], cost: services.text(6).flatMap(Cost.init(rawValue:)), costNote: services.text(7),
+                languages: try services.withBytes(8, JSONColumn.decodeStrings),
+                delivery: try services.withBytes(9, JSONColumn.decodeStrings).compactMap(DeliveryMode.init(rawValue:)),
+                contact: Contact(phone: services.text(10), email: services.text(11), website: services.text(12), address: services.text(13),
+                                 postcode: services.text(14)),
+                confidentialAddress: services.int(15).map { $0 != 0 } ?? false,
+                status: services.text(16).flatMap(ServiceStatus.init(rawValue:)) ?? .active,
+                lastVerified: services.text(17).flatMap(Day.init(parsing:)), sector: services.text(18).flatMap(Sector.init(rawValue:)),
+                howToRefer: services.text(19), attributes: try services.withBytes(20, JSONColumn.decodeStringMap),
+                sources: try services.withBytes(21) { try JSONColumn.decodeSources($0, interner: interner) })
         }
-        for r in try RouteRecord.fetchAll(db) {
-            let from: Referrer = r.fromServiceId.map { .service(ServiceID($0)) } ?? .role(ReferrerRole(r.fromRole ?? ""))
+        let routes = try RawStatement(db, "SELECT fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources FROM referralRoute")
+        graph.routes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referralRoute") ?? 0)
+        while try routes.step(db) {
+            let from: Referrer = routes.text(1).map { .service(ServiceID($0)) } ?? .role(ReferrerRole(routes.withBytes(0, interner.string)))
             graph.insert(ReferralRoute(
-                from: from, to: ServiceID(r.toServiceId), mode: ReferralMode(rawValue: r.mode) ?? .professional,
-                kind: RouteKind(rawValue: r.kind) ?? .referral, conditions: r.conditions, notes: r.notes,
-                sources: try JSONColumn.decodeSources(r.sources)))
+                from: from, to: ServiceID(routes.text(2) ?? ""), mode: routes.text(3).flatMap(ReferralMode.init(rawValue:)) ?? .professional,
+                kind: routes.text(4).flatMap(RouteKind.init(rawValue:)) ?? .referral, conditions: routes.text(5), notes: routes.text(6),
+                sources: try routes.withBytes(7) { try JSONColumn.decodeSources($0, interner: interner) }))
         }
         return graph
     }
@@ -302,9 +380,14 @@ public final class ServiceStore: Sendable {
         guard !words.isEmpty else { return [:] }
         let query = words.map { "\"\($0)\"*" }.joined(separator: " ")
         return try writer.read { db in
+            // The search table is contentless (it indexes the text without keeping a second copy):
+            // its rowids are the services' rowids.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT serviceId, bm25(serviceSearch, 0.0, 10.0, 4.0, 1.0) AS rank FROM serviceSearch
-                WHERE serviceSearch MATCH ? ORDER BY rank LIMIT ?
+                SELECT service.id AS serviceId, hit.rank AS rank
+                FROM (SELECT rowid, bm25(serviceSearch, 10.0, 4.0, 1.0) AS rank FROM serviceSearch
+                      WHERE serviceSearch MATCH ? ORDER BY rank LIMIT ?) AS hit
+                JOIN service ON service.rowid = hit.rowid
+                ORDER BY hit.rank
                 """, arguments: [query, limit])
             guard let best = rows.first.map({ -($0["rank"] as Double) }), best > 0 else {
                 return Dictionary(rows.map { (ServiceID($0["serviceId"] as String), 1.0) }, uniquingKeysWith: max)

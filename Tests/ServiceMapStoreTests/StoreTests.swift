@@ -22,7 +22,7 @@ struct StoreTests {
     @Test func schemaIsMigratedByNameAndUsesWAL() throws {
         let path = temporaryPath("store.sqlite")
         let store = try ServiceStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1-graph"])
+        #expect(try store.appliedMigrations() == ["v1-graph", "v2-contentless-search"])
         #expect(try store.journalMode == "wal")
         removeDatabase(path)
     }
@@ -133,5 +133,46 @@ struct StoreTests {
         #expect(changes.map(\.kind) == [.changed, .removed])
         #expect(changes[0].fields == [RecordChange.FieldChange(field: "description", old: "", new: "Glasgow Infant and Family Team")])
         #expect(try store.runs().map(\.files) == [["a.csv"], []])
+    }
+
+    @Test func provenanceFromSeveralFilesAndAwkwardTextRoundTrips() throws {
+        // Field locations in the record's own row are stored as column numbers; one from another
+        // file (a merged bookmark) and one in another row keep their whole place. Text with quotes,
+        // backslashes, control characters and non-ASCII letters must come back unchanged.
+        let row = SourceLocation(file: "dir/a \"b\".xlsx", sheet: "Sheet 1", row: 7)
+        var sources = Sources(locations: [row, SourceLocation(file: "bookmarks.html", row: 12)], citations: ["Café \\ 1\t2\u{1}"])
+        sources.fields["name"] = row.at(row: 7, column: 1)
+        sources.fields["ages"] = row.at(row: 7, column: nil)
+        sources.fields["website"] = SourceLocation(file: "bookmarks.html", row: 12, column: 3)
+        sources.fields["phone"] = row.at(row: 8, column: 4)
+        var graph = ServiceGraph.empty
+        graph.areas["x"] = Area(code: "x", name: "X", kind: .council)
+        graph.services["s"] = Service(id: "s", name: "Naïve \"quoted\" name", description: "line one\nline two ✓", areas: ["x"],
+                                      languages: ["Gàidhlig", "Polski"], attributes: ["Notes \"x\"": "a\\b"], sources: sources)
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let loaded = try store.loadGraph()
+        #expect(loaded == graph)
+        #expect(loaded.services["s"]?.sources.fields["website"]?.description == "bookmarks.html:12:3")
+        #expect(loaded.services["s"]?.sources.fields["phone"]?.description == "dir/a \"b\".xlsx:Sheet 1!D8")
+        #expect(loaded.services["s"]?.sources.fields.keys == ["ages", "name", "phone", "website"])
+    }
+
+    @Test func searchFollowsEachReplacingImport() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        #expect(try store.search("infant").keys.contains("gift--glasgow-city"))
+        // Replacing the directory replaces the index: the removed service is no longer found,
+        // and a renamed one is found by its new words only.
+        var edited = graph
+        edited.services.removeValue(forKey: "gift--glasgow-city")
+        edited.routes = edited.routes.filter { $0.value.to != "gift--glasgow-city" && $0.value.from != .service("gift--glasgow-city") }
+        edited.services["lift--bromley"]?.description = "Xylophone lessons"
+        try store.apply(edited)
+        #expect(!(try store.search("infant").keys.contains("gift--glasgow-city")))
+        #expect(Array(try store.search("xylophone").keys) == ["lift--bromley"])
+        #expect(try store.search("bromley").keys.contains("bromley-children-project--bromley"))
     }
 }

@@ -40,10 +40,35 @@ enum TextDecoding {
         return nil
     }
 
+    /// Validates in place (the standard library's validating initialiser builds a String as large
+    /// as the file, 70 MB for a large directory, only to throw it away): ASCII bytes are skipped one
+    /// by one, and each multi-byte sequence is checked as RFC 3629 defines it, rejecting overlong
+    /// forms, surrogates and code points past U+10FFFF.
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        // Fast path: ASCII. Otherwise let the standard library validate.
-        if !bytes.contains(where: { $0 >= 0x80 }) { return true }
-        return String(validating: bytes, as: UTF8.self) != nil
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let lead = b[i]
+                if lead < 0x80 { i += 1; continue }
+                let length: Int
+                var low: UInt8 = 0x80, high: UInt8 = 0xBF  // allowed range of the second byte
+                switch lead {
+                case 0xC2...0xDF: length = 2
+                case 0xE0: length = 3; low = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: length = 3
+                case 0xED: length = 3; high = 0x9F
+                case 0xF0: length = 4; low = 0x90
+                case 0xF1...0xF3: length = 4
+                case 0xF4: length = 4; high = 0x8F
+                default: return false
+                }
+                guard i + length <= n, b[i + 1] >= low, b[i + 1] <= high else { return false }
+                for k in 2..<length where b[i + k] & 0xC0 != 0x80 { return false }
+                i += length
+            }
+            return true
+        }
     }
 
     private static func transcode(_ bytes: ArraySlice<UInt8>, width: Int, bigEndian: Bool) -> [UInt8] {

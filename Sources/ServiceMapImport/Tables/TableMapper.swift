@@ -70,6 +70,8 @@ struct SheetMapping {
         var ignored: Set<Int>
     }
     private var raggedReported = 0
+    /// A directory writes the same few age ranges thousands of times: parse each text once.
+    private let ageTexts = AgeTexts()
 
     init(mapper: TableMapper, file: String, sheet: SheetInfo, usesCells: Bool, singleSheet: Bool) {
         self.mapper = mapper
@@ -221,7 +223,7 @@ struct SheetMapping {
             return
         }
         var context = RowContext(fields: fields, attributes: attributes, row: row, place: place, headerNames: header.names,
-                                 headerFields: header.fields)
+                                 headerFields: header.fields, ageTexts: ageTexts)
         switch header.kind {
         case .services: mapService(&context, row: row)
         case .routes: mapRoute(&context, row: row)
@@ -442,22 +444,24 @@ struct RowContext {
     let attributes: [String: String]
     let row: Row
     let mapping: RowMappingView
+    let ageTexts: AgeTexts
     var diagnostics: [Diagnostic] = []
 
     init(fields: [Field: [(String, Int)]], attributes: [String: String], row: Row, place: CellPlace, headerNames: [Int: String],
-         headerFields: [Int: Field]) {
+         headerFields: [Int: Field], ageTexts: AgeTexts) {
         self.fields = fields
         self.attributes = attributes
         self.row = row
         self.mapping = RowMappingView(place: place, names: headerNames, fields: headerFields)
+        self.ageTexts = ageTexts
     }
 
     func location(of field: Field) -> SourceLocation? {
         fields[field]?.first.map { mapping.location(row, $0.1) }
     }
 
-    var fieldLocations: [String: SourceLocation] {
-        var result: [String: SourceLocation] = [:]
+    var fieldLocations: FieldLocations {
+        var result = FieldLocations()
         for (field, values) in fields {
             if let first = values.first { result[Self.provenanceKey(field)] = mapping.location(row, first.1) }
         }
@@ -523,7 +527,7 @@ struct RowContext {
     /// Ages from an "Ages" column or "Min age"/"Max age" columns (years unless the header says months).
     mutating func ages() -> AgeRange? {
         if let text = text(.ages) {
-            switch AgeRangeParser.parse(text) {
+            switch ageTexts.parse(text) {
             case .success(let range): return range
             case .failure:
                 warn(.unreadableAge, "age range '\(text)' is not readable (try '0-5', 'pre-birth to 3', 'under 5s', '18+')", .ages)
@@ -546,6 +550,18 @@ struct RowContext {
             return nil
         }
         return AgeRange(minMonths: lo, maxMonths: hi)
+    }
+}
+
+/// Age-range texts already parsed, shared by the rows of one sheet.
+final class AgeTexts {
+    private var parsed: [String: Result<AgeRange, AgeRangeParser.Failure>] = [:]
+
+    func parse(_ text: String) -> Result<AgeRange, AgeRangeParser.Failure> {
+        if let known = parsed[text] { return known }
+        let result = AgeRangeParser.parse(text)
+        if parsed.count < 10_000 { parsed[text] = result }
+        return result
     }
 }
 

@@ -6,8 +6,14 @@ public enum ValueParsing {
     /// Words that mean "nothing here" in a cell.
     static let emptyWords: Set<String> = ["n/a", "na", "-", "–", "—", "none", "unknown", "tbc", "tbd", "not known", "?", "n.a.", "nil"]
 
+    /// The longest empty word in UTF-8 bytes ("not known"): longer text is never one, and is not
+    /// lowercased to find out (every cell of a large import is asked, descriptions included).
+    static let longestEmptyWord = 12
+
     public static func isEmptyWord(_ text: String) -> Bool {
-        emptyWords.contains(text.lowercased().trimmed)
+        let t = text.trimmed
+        guard t.utf8.count <= longestEmptyWord else { return false }
+        return emptyWords.contains(t.lowercased())
     }
 
     /// "Y", "yes", "✓", "true", "x" → true; "N", "no", "✗", "false" → false; "n/a", "" → nil.
@@ -24,10 +30,18 @@ public enum ValueParsing {
     /// Splits a list cell: semicolons and newlines always separate; commas separate unless the
     /// cell has semicolons or newlines (then they belong to the items).
     public static func list(_ text: String) -> [String] {
-        let hasStrong = text.contains(";") || text.contains("\n") || text.contains("|")
-        let separators: Set<Character> = hasStrong ? [";", "\n", "\r", "|"] : [",", ";", "\n", "\r"]
-        return text.split(whereSeparator: { separators.contains($0) })
-            .map { $0.trimmed }
+        // Separators are ASCII, so the cell is split on its UTF-8 bytes (no character breaking).
+        let utf8 = text.utf8
+        let hasStrong = utf8.contains { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "|") }
+        let isSeparator: (UInt8) -> Bool = hasStrong
+            ? { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "|") }
+            : { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        if !utf8.contains(where: isSeparator) {
+            let item = text.trimmed
+            return item.isEmpty || isEmptyWord(item) ? [] : [item]
+        }
+        return utf8.split(whereSeparator: isSeparator)
+            .map { Substring($0).trimmed }
             .filter { !$0.isEmpty && !isEmptyWord($0) }
     }
 
@@ -37,9 +51,12 @@ public enum ValueParsing {
         if t.isEmpty || isEmptyWord(t) { return (nil, false) }
         let lower = t.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-            return (t.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" }) ? nil : t, t.contains(where: \.isWhitespace))
+            let hasSpace = containsWhitespace(t)
+            return (hasSpace || t.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) ? nil : t, hasSpace)
         }
-        if lower.hasPrefix("www.") && !t.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" }) { return ("http://" + t, false) }
+        if lower.hasPrefix("www.") && !containsWhitespace(t) && !t.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<") }) {
+            return ("http://" + t, false)
+        }
         return (nil, true)
     }
 
@@ -48,7 +65,17 @@ public enum ValueParsing {
         var t = text.trimmed
         if t.lowercased().hasPrefix("mailto:") { t = String(t.dropFirst(7)) }
         let parts = t.split(separator: "@")
-        guard parts.count == 2, parts[1].contains("."), !t.contains(where: { $0.isWhitespace || $0 == "<" || $0 == "\"" }) else { return nil }
+        guard parts.count == 2, parts[1].contains("."), !containsWhitespace(t),
+              !t.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") }) else { return nil }
         return t
+    }
+
+    /// Whitespace anywhere in the text; ASCII text is checked byte by byte, without the Unicode
+    /// property look-ups `Character.isWhitespace` makes (every link and address of an import).
+    static func containsWhitespace(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.contains { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        }
+        return text.contains(where: \.isWhitespace)
     }
 }

@@ -109,7 +109,8 @@ enum XMLText {
     /// Expands OOXML's `_xHHHH_` escapes (used for characters XML cannot carry, such as `_x000D_`
     /// for CR); `_x005F_` is an escaped underscore, so `_x005F_x000D_` reads as the literal `_x000D_`.
     static func unescapeOOXML(_ s: String) -> String {
-        guard s.utf8.count >= 7, s.contains("_x") else { return s }
+        // Byte search: Foundation's `contains` went through NSString for every cell.
+        guard s.utf8.count >= 7, s.utf8.contains(0x5F) else { return s }
         let bytes = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement driven through SQLite's C interface, for the store's bulk paths: writing
+/// a 100,000-service directory (about a million rows) and loading it back.
+///
+/// GRDB's `execute(arguments:)` builds a `StatementArguments` array of boxed values, validates it
+/// and copies every string for each row; decoding rows through `Codable` records does the same in
+/// reverse. At a million rows that overhead was most of the store's time, so these paths bind and
+/// read columns directly. The statement is GRDB's (prepared by GRDB, so its authorizer and
+/// connection rules apply); only binding, stepping and column access bypass it.
+struct RawStatement {
+    let statement: Statement
+    private var handle: OpaquePointer { statement.sqliteStatement }
+    private var next: Int32 = 1
+
+    init(_ db: Database, _ sql: String) throws {
+        // Not cached: GRDB must never see this statement half-stepped.
+        statement = try db.makeStatement(sql: sql)
+    }
+
+    // MARK: Writing
+
+    mutating func bind(_ text: String?) {
+        defer { next += 1 }
+        guard var text else {
+            sqlite3_bind_null(handle, next)
+            return
+        }
+        let h = handle, index = next
+        text.withUTF8 { bytes in
+            // An empty buffer may have no address, which SQLite would read as NULL.
+            if let base = bytes.baseAddress {
+                sqlite3_bind_text(h, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), sqliteTransient)
+            } else {
+                sqlite3_bind_text(h, index, "", 0, sqliteTransient)
+            }
+        }
+    }
+
+    mutating func bind(_ number: Int?) {
+        defer { next += 1 }
+        if let number { sqlite3_bind_int64(handle, next, Int64(number)) } else { sqlite3_bind_null(handle, next) }
+    }
+
+    mutating func bind(_ flag: Bool) { bind(flag ? 1 : 0) }
+
+    /// Runs the statement with the values bound since the last run, then clears them.
+    mutating func run(_ db: Database) throws {
+        let code = sqlite3_step(handle)
+        next = 1
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    // MARK: Reading
+
+    /// Steps to the next row; false when there are no more.
+    func step(_ db: Database) throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                            sql: statement.sql)
+    }
+
+    func reset() { sqlite3_reset(handle) }
+
+    /// The text of column `index` (0-based); nil for NULL.
+    func text(_ index: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// Column `index`'s bytes, valid until the next step, for parsing without making a String.
+    func withBytes<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let bytes = sqlite3_column_text(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
+    }
+
+    func int(_ index: Int32) -> Int? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, index))
+    }
+}
+
+/// SQLite copies a value bound with this destructor, so the Swift buffer may go away at once.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Makes Strings of texts that repeat from row to row (area codes, level ids, file names,
+/// organisation ids) once, and hands out the same String after: a loaded directory then holds
+/// one copy of each instead of one per row, and loading skips the allocations.
+///
+/// Recently seen texts are found by comparing bytes, so no String is made to look one up.
+final class TextInterner {
+    private var recent: [(bytes: [UInt8], text: String)] = []
+    private var next = 0
+    /// How many texts are remembered; a directory's codes and file names fit many times over.
+    private static let capacity = 64
+
+    func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Texts of up to 15 bytes are stored inline in a String: nothing to share.
+        if bytes.count <= 15 { return String(decoding: bytes, as: UTF8.self) }
+        for entry in recent where sameBytes(entry.bytes, bytes) { return entry.text }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if recent.count < Self.capacity {
+            recent.append((Array(bytes), text))
+        } else {
+            recent[next] = (Array(bytes), text)
+            next = (next + 1) % Self.capacity
+        }
+        return text
+    }
+
+    /// As `string`, nil for an empty buffer (a NULL column).
+    func optionalString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        bytes.baseAddress == nil ? nil : string(bytes)
+    }
+}
+
+/// Whether the array holds exactly these bytes, compared with `memcmp` (the generic
+/// `elementsEqual` walked both one element at a time and was a tenth of loading a directory).
+func sameBytes(_ array: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard array.count == bytes.count else { return false }
+    guard let base = bytes.baseAddress, !array.isEmpty else { return true }
+    return array.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
+}
