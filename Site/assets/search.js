@@ -493,7 +493,7 @@
         });
       }
       var total = result.order.length;
-      summary.textContent = (total === 0 ? 'No services found' : total === 1 ? '1 service found' : total + ' services found') +
+      summary.textContent = (total === 0 ? 'No services found' : total === 1 ? '1 service found' : total.toLocaleString('en-GB') + ' services found') +
         (said ? ' for ' + said : '') + '.' +
         (total === 0 ? ' Try fewer needs, a wider area or different words.' : alt ? ' Services the family can contact themselves are ranked higher.' : '');
       section.setAttribute('data-elapsed-ms', String(Math.round(performance.now() - started)));

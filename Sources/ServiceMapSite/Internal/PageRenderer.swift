@@ -276,7 +276,7 @@ struct PageRenderer {
 
     /// The title of a list page: the item's own on the first page.
     static func listTitle(_ title: String, _ page: ListPage) -> String {
-        page.number == 1 ? title : "\(title) (page \(page.number) of \(page.count))"
+        page.number == 1 ? title : "\(title) (page \(page.number) of \(page.count.grouped))"
     }
 
     func levelValues(_ level: LevelOfNeed) -> [String: Any] {
@@ -473,7 +473,7 @@ struct PageRenderer {
         try page("a-z", path: "a-z/index.html", title: "Services A to Z", kind: "a-z") { v in
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
             v["letters"] = letterLinks()
-            v["total"] = context.servicesByName.count
+            v["total"] = context.servicesByName.count.grouped
         }
         let present = letters.filter { byLetter[$0] != nil }
         try renderPaged(present, services: { groups[$0] ?? [] }) { l, list in
@@ -486,7 +486,7 @@ struct PageRenderer {
                     return item
                 }
                 v.setList(list, path: "a-z/\(l).html", renderer: self)
-                v["total"] = context.servicesByName.count
+                v["total"] = context.servicesByName.count.grouped
             }
         }
         try page("home", path: "index.html", title: context.options.title, kind: "home") { v in
@@ -583,7 +583,7 @@ extension Dictionary where Key == String, Value == Any {
         if page.number < page.count { items.append(link(page.number + 1, "Next", rel: "next")) }
         let first = (page.number - 1) * PageRenderer.servicesPerPage + 1
         self["listPages"] = [
-            "shown": "Services \(first) to \(first + page.services.count - 1) of \(page.total), page \(page.number) of \(page.count).",
+            "shown": "Services \(first.grouped) to \((first + page.services.count - 1).grouped) of \(page.total.grouped), page \(page.number) of \(page.count.grouped).",
             "links": items,
         ] as [String: Any]
     }

@@ -40,3 +40,17 @@ enum RingText {
         }
     }
 }
+
+extension Int {
+    /// The number as people read it, with thousands grouped by commas ("100,000"), the same on
+    /// every machine: a page's text must not depend on the locale of the computer that built it.
+    var grouped: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return self < 0 ? "-" + out : out
+    }
+}
