@@ -40,7 +40,7 @@ struct HomeForm {
             "rings": ContinuumRing.allCases.dropFirst().map { ["value": String($0.rawValue), "label": "Below \($0.name)", "default": $0 == .statutorySocialWork] as [String: Any] },
             "costs": Cost.allCases.map { ["value": $0.rawValue, "label": $0.label] },
             "languages": SearchIndexWriter.languages(graph).map { ["value": Slug.make($0), "label": $0] },
-            "serviceCount": context.servicesByName.count,
+            "serviceCount": context.servicesByName.count.grouped,
             "areaCount": graph.areas.count,
         ]
     }
