@@ -1,5 +1,6 @@
-/// Writing JSON string literals by hand, for the writers that build JSON text directly because
-/// JSONEncoder is too slow for a large directory (the store's JSON columns, the HSDS export).
+/// JSON string literals by hand: written by the writers that build JSON text directly, because
+/// JSONEncoder is too slow for a large directory (the store's JSON columns, the HSDS export), and
+/// their escapes read back by the parsers that read JSON bytes directly.
 public enum JSONText {
     /// Appends `text` as a quoted JSON string: quotes, backslashes and control characters escaped.
     public static func appendString(_ text: String, to out: inout String) {
@@ -28,5 +29,20 @@ public enum JSONText {
             }
         }
         out += "\""
+    }
+
+    /// The byte a one-letter escape in a JSON string stands for (`\n` is 0x0A, `\/` is `/`), or nil
+    /// for `\u` (four hex digits follow) and for letters JSON does not define. Shared by the readers
+    /// that parse JSON bytes by hand: the store's JSON columns and the HSDS reader.
+    public static func simpleEscape(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case 0x22, 0x5C, 0x2F: return letter  // " \ /
+        case 0x62: return 0x08  // b
+        case 0x66: return 0x0C  // f
+        case 0x6E: return 0x0A  // n
+        case 0x72: return 0x0D  // r
+        case 0x74: return 0x09  // t
+        default: return nil
+        }
     }
 }

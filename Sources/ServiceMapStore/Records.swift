@@ -362,25 +362,19 @@ struct JSONReader {
             guard position < bytes.count else { return nil }
             let escape = bytes[position]
             position += 1
-            switch escape {
-            case 0x22, 0x5C, 0x2F: out.append(escape)
-            case 0x62: out.append(0x08)
-            case 0x66: out.append(0x0C)
-            case 0x6E: out.append(0x0A)
-            case 0x72: out.append(0x0D)
-            case 0x74: out.append(0x09)
-            case 0x75:
-                guard var unit = hex4() else { return nil }
-                var scalar = Unicode.Scalar(unit)
-                if (0xD800..<0xDC00).contains(unit), position + 1 < bytes.count, bytes[position] == 0x5C, bytes[position + 1] == 0x75 {
-                    position += 2
-                    guard let low = hex4() else { return nil }
-                    unit = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
-                    scalar = Unicode.Scalar(unit)
-                }
-                out.append(contentsOf: String(scalar ?? "\u{FFFD}").utf8)
-            default: return nil
+            if let byte = JSONText.simpleEscape(escape) {
+                out.append(byte)
+                continue
             }
+            guard escape == 0x75, var unit = hex4() else { return nil }  // \uXXXX
+            var scalar = Unicode.Scalar(unit)
+            if (0xD800..<0xDC00).contains(unit), position + 1 < bytes.count, bytes[position] == 0x5C, bytes[position + 1] == 0x75 {
+                position += 2
+                guard let low = hex4() else { return nil }
+                unit = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
+                scalar = Unicode.Scalar(unit)
+            }
+            out.append(contentsOf: String(scalar ?? "\u{FFFD}").utf8)
         }
         return nil
     }

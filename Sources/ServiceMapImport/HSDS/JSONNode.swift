@@ -202,25 +202,18 @@ struct JSONParser {
                 guard position < bytes.count else { break }
                 let e = bytes[position]
                 position += 1
-                switch e {
-                case 0x22: out.append(0x22)
-                case 0x5C: out.append(0x5C)
-                case 0x2F: out.append(0x2F)
-                case 0x62: out.append(0x08)
-                case 0x66: out.append(0x0C)
-                case 0x6E: out.append(0x0A)
-                case 0x72: out.append(0x0D)
-                case 0x74: out.append(0x09)
-                case 0x75:
-                    var scalar = try hex4()
-                    if (0xD800..<0xDC00).contains(scalar), position + 1 < bytes.count, bytes[position] == 0x5C, bytes[position + 1] == 0x75 {
-                        position += 2
-                        let low = try hex4()
-                        if (0xDC00..<0xE000).contains(low) { scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00) }
-                    }
-                    out.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
-                default: throw failure("unknown escape '\\\(Character(Unicode.Scalar(e)))'")
+                if let byte = JSONText.simpleEscape(e) {
+                    out.append(byte)
+                    continue
                 }
+                guard e == 0x75 else { throw failure("unknown escape '\\\(Character(Unicode.Scalar(e)))'") }  // \uXXXX
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), position + 1 < bytes.count, bytes[position] == 0x5C, bytes[position + 1] == 0x75 {
+                    position += 2
+                    let low = try hex4()
+                    if (0xDC00..<0xE000).contains(low) { scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00) }
+                }
+                out.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
                 continue
             }
             if b == 0x0A { line += 1; lineStart = position + 1 }
