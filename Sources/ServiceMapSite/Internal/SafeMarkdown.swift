@@ -62,7 +62,15 @@ enum SafeMarkdown {
             }
         }
         out += rest
-        return out.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        // Most descriptions are one plain paragraph: nothing below would change them, and the
+        // Foundation calls cost a large directory's build seconds, so they are skipped.
+        let bytes = out.utf8
+        let hasBold = bytes.contains(UInt8(ascii: "*")) || bytes.contains(UInt8(ascii: "_"))
+        if !hasBold && !bytes.contains(UInt8(ascii: "\n")) && !bytes.contains(UInt8(ascii: "#")) && !bytes.contains(UInt8(ascii: "-")) {
+            return out
+        }
+        if hasBold { out = out.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "") }
+        return out
             .split(separator: "\n").map { line -> String in
                 let t = line.trimmingSpaces()
                 if t.hasPrefix("#") { return t.drop { $0 == "#" }.trimmingSpaces() }
@@ -111,6 +119,8 @@ enum SafeMarkdown {
     }
 
     private static func replacePairs(_ text: String, marker: String, open: String, close: String) -> String {
+        // Text without the marker's character has no pairs: skip Foundation's split, which is slow on Linux.
+        guard let first = marker.utf8.first, text.utf8.contains(first) else { return text }
         let parts = text.components(separatedBy: marker)
         guard parts.count >= 3 else { return text }
         var out = parts[0]
