@@ -3,9 +3,16 @@
 /// their escapes read back by the parsers that read JSON bytes directly.
 public enum JSONText {
     /// Appends `text` as a quoted JSON string: quotes, backslashes and control characters escaped.
-    public static func appendString(_ text: String, to out: inout String) {
-        // Most text needs no escaping: append it whole rather than scalar by scalar.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+    /// `scriptSafe` also writes `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes, so the literal
+    /// can sit inside a `<script>` (the site's search files) without closing it or breaking the parser.
+    public static func appendString(_ text: String, to out: inout String, scriptSafe: Bool = false) {
+        // Most text needs no escaping: append it whole rather than scalar by scalar. (0xE2 leads
+        // U+2028 and U+2029 in UTF-8; other characters it leads take the slow path harmlessly.)
+        let needsEscape: (UInt8) -> Bool = scriptSafe
+            ? { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                || $0 == UInt8(ascii: "&") || $0 == 0xE2 }
+            : { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        if !text.utf8.contains(where: needsEscape) {
             out += "\""
             out += text
             out += "\""
@@ -19,6 +26,11 @@ public enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "<" where scriptSafe: out += "\\u003c"
+            case ">" where scriptSafe: out += "\\u003e"
+            case "&" where scriptSafe: out += "\\u0026"
+            case "\u{2028}" where scriptSafe: out += "\\u2028"
+            case "\u{2029}" where scriptSafe: out += "\\u2029"
             default:
                 if scalar.value < 0x20 {
                     let hex = String(scalar.value, radix: 16)

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCore
 
 /// Escaping for every context imported text reaches. Mustache escapes HTML text and quoted
 /// attributes; these cover what it cannot: JSON inside script files and URLs in links.
@@ -23,29 +24,7 @@ enum Escape {
     /// A JSON string literal that is also safe inside `<script>`: `<`, `>`, `&`, U+2028 and U+2029
     /// are written as `\u` escapes, so no imported text can close the script or break the parser.
     static func jsonString(_ text: String, into out: inout String) {
-        out.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out.append("\"")
+        JSONText.appendString(text, to: &out, scriptSafe: true)
     }
 
     static func jsonString(_ text: String) -> String {
