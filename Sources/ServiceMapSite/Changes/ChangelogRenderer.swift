@@ -11,7 +11,7 @@ struct ChangelogRenderer {
 
     func render() throws {
         let changelog = context.options.changelog ?? .empty
-        guard context.theme.library.getTemplate(named: "changes") != nil else {
+        guard context.theme.library.template(named: "changes") != nil else {
             throw SiteBuildError(step: "", message: "\(context.theme.folder.path)/templates/changes.mustache is missing")
         }
         let folder = context.staging.appendingPathComponent("changes")

@@ -38,14 +38,14 @@ struct PageRenderer {
             "pageKind": kind, "isHome": kind == "home",
         ]
         fill(&values)
-        values = values.compacted
+        let typed = TemplateValue(values.compacted)
         // Incremental builds: the same template and values render the same page, already on disk.
-        if let ledger = context.ledger, ledger.keepPage(path, template: template, values: values) {
+        if let ledger = context.ledger, ledger.keepPage(path, template: template, values: typed) {
             context.countPage()
             return
         }
-        let content = context.theme.render(template, values)
-        let crumbs = values["breadcrumbs"] == nil ? "" : context.theme.render("breadcrumbs", values)
+        let content = context.theme.render(template, typed)
+        let crumbs = values["breadcrumbs"] == nil ? "" : context.theme.render("breadcrumbs", typed)
         let frame = context.frame(kind: kind, root: root) {
             var shell: [String: Any] = [
                 "root": root, "siteTitle": context.options.title, "tagline": context.options.tagline, "pageKind": kind,

@@ -1,11 +1,10 @@
 import Foundation
-import Mustache
 
 /// The theme in `Site/`: Mustache templates in `templates/` and static files in `assets/`.
 /// A council re-brands the site by editing these files; no Swift changes.
 struct Theme: Sendable {
     let folder: URL
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     /// Every page template a build needs; a theme missing one fails the build by name.
     static let requiredTemplates = [
         "layout", "home", "service", "area", "level", "ring", "category", "organisation", "index-list", "a-z",
@@ -18,7 +17,7 @@ struct Theme: Sendable {
         let templates = folder.appendingPathComponent("templates")
         let names = try FileManager.default.contentsOfDirectory(atPath: templates.path)
             .filter { $0.hasSuffix(".mustache") }.sorted()
-        var library = MustacheLibrary()
+        var library = TemplateLibrary()
         for name in names {
             let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
             do {
@@ -27,7 +26,7 @@ struct Theme: Sendable {
                 throw SiteBuildError(step: "load theme", message: "templates/\(name): \(error)")
             }
         }
-        for required in Self.requiredTemplates where library.getTemplate(named: required) == nil {
+        for required in Self.requiredTemplates where library.template(named: required) == nil {
             throw SiteBuildError(step: "load theme", message: "\(templates.path)/\(required).mustache is missing")
         }
         for asset in Self.requiredAssets where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("assets/" + asset).path) {
@@ -39,8 +38,12 @@ struct Theme: Sendable {
     /// Static files the pages load by name.
     static let requiredAssets = ["style.css", "search.js", "shortlist.js", "icons/favicon.svg"]
 
-    func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    func render(_ template: String, _ values: [String: Any]) -> String {
+        library.render(template, TemplateValue(values))
+    }
+
+    func render(_ template: String, _ values: TemplateValue) -> String {
+        library.render(template, values)
     }
 
     /// Markers put in place of per-page values when a frame is rendered once for many pages.

@@ -30,7 +30,7 @@ final class OutputLedger: @unchecked Sendable {
 
     /// True when the page at `path` was rendered last time from the same template and values, so
     /// the file already there is kept as it is. Otherwise remembers the fingerprint for `record`.
-    func keepPage(_ path: String, template: String, values: [String: Any]) -> Bool {
+    func keepPage(_ path: String, template: String, values: TemplateValue) -> Bool {
         var fingerprint = Fingerprint()
         fingerprint.add(template)
         fingerprint.add(path)
