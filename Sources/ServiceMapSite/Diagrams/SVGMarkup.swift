@@ -5,6 +5,11 @@ import Foundation
 /// output always parses.
 public enum XMLEscape {
     public static func text(_ value: String) -> String {
+        // Most labels need nothing: no markup characters, no control characters, and no 0xEF lead
+        // byte (which starts U+FFFE and U+FFFF among others). Those are returned as they are.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) {
+            return value
+        }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {
@@ -41,21 +46,33 @@ struct SVGWriter {
 
     mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
         out += "<" + name
-        for (key, value) in attributes { out += " \(key)=\"\(XMLEscape.text(value))\"" }
+        for (key, value) in attributes { attribute(key, value) }
         out += ">"
     }
 
     mutating func open(_ name: String, attributes: [(String, String)]) {
         out += "<" + name
-        for (key, value) in attributes { out += " \(key)=\"\(XMLEscape.text(value))\"" }
+        for (key, value) in attributes { attribute(key, value) }
         out += ">"
     }
 
-    mutating func close(_ name: String) { out += "</\(name)>" }
+    private mutating func attribute(_ key: String, _ value: String) {
+        out += " "
+        out += key
+        out += "=\""
+        out += XMLEscape.text(value)
+        out += "\""
+    }
+
+    mutating func close(_ name: String) {
+        out += "</"
+        out += name
+        out += ">"
+    }
 
     mutating func empty(_ name: String, _ attributes: KeyValuePairs<String, String>) {
         out += "<" + name
-        for (key, value) in attributes { out += " \(key)=\"\(XMLEscape.text(value))\"" }
+        for (key, value) in attributes { attribute(key, value) }
         out += "/>"
     }
 

@@ -6,6 +6,7 @@ import ServiceMapCore
 enum Escape {
     /// HTML text and double- or single-quoted attribute values.
     static func html(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

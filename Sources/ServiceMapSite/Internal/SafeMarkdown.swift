@@ -19,7 +19,10 @@ enum SafeMarkdown {
             if !items.isEmpty { blocks.append("<ul>" + items.map { "<li>" + inline($0) + "</li>" }.joined() + "</ul>") }
             items = []
         }
-        for rawLine in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines split by bytes: without CR, every LF is a character of its own.
+        let normalized = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        for bytes in normalized.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let rawLine = normalized[bytes.startIndex..<bytes.endIndex]
             let line = String(rawLine).trimmingSpaces()
             if line.isEmpty {
                 flushParagraph()
@@ -48,7 +51,7 @@ enum SafeMarkdown {
     static func plain(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while let open = rest.firstIndex(of: "[") {
+        while rest.utf8.contains(0x5B), let open = rest.firstIndex(of: "[") {
             out += rest[..<open]
             let after = rest[rest.index(after: open)...]
             if let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),
@@ -83,8 +86,9 @@ enum SafeMarkdown {
     static func inline(_ text: String) -> String {
         var html = ""
         var rest = Substring(text)
-        // Links first, on the raw text, so the URL can be checked before it is escaped.
-        while let open = rest.firstIndex(of: "[") {
+        // Links first, on the raw text, so the URL can be checked before it is escaped. (The byte
+        // test spares the search by characters when there is no bracket at all.)
+        while rest.utf8.contains(0x5B), let open = rest.firstIndex(of: "[") {
             html += emphasis(Escape.html(String(rest[..<open])))
             let after = rest[rest.index(after: open)...]
             guard let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),

@@ -13,16 +13,50 @@ enum Summary {
 
     /// The first sentence, at most about 200 characters, for lists and search results.
     static func firstSentence(_ text: String, limit: Int = 200) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingSpaces()
+        // Lines are joined with spaces; a text without line breaks (most descriptions) is skipped
+        // over by bytes rather than split by characters.
+        let flat = (hasLineBreak(text) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text).trimmingSpaces()
         var end = flat.endIndex
-        if let dot = flat.range(of: ". ") { end = flat.index(after: dot.lowerBound) }
+        if let dot = Self.firstSentenceEnd(flat) { end = dot }
         var sentence = String(flat[..<end])
-        if sentence.count > limit {
+        // A character is at least one byte, so a short text in bytes is short in characters.
+        if sentence.utf8.count > limit && sentence.count > limit {
             sentence = String(sentence.prefix(limit))
             if let space = sentence.lastIndex(of: " ") { sentence = String(sentence[..<space]) }
             sentence += "…"
         }
         return sentence
+    }
+
+    /// Whether `text` holds any character `Character.isNewline` is true of: LF, VT, FF, CR, NEL,
+    /// LINE SEPARATOR or PARAGRAPH SEPARATOR.
+    static func hasLineBreak(_ text: String) -> Bool {
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case 0x0A...0x0D: return true
+            case 0x85 where previous == 0xC2: return true
+            case 0xA8, 0xA9: if previous == 0x80 && beforePrevious == 0xE2 { return true }
+            default: break
+            }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
+    }
+
+    /// Just after the full stop of the first ". " in `text`.
+    static func firstSentenceEnd(_ text: String) -> String.Index? {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            if utf8[index] == 0x2E {
+                let next = utf8.index(after: index)
+                if next != utf8.endIndex && utf8[next] == 0x20 { return next }
+            }
+            index = utf8.index(after: index)
+        }
+        return nil
     }
 }
 
