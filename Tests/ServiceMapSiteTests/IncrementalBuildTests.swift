@@ -146,7 +146,9 @@ struct IncrementalBuildTests {
         let site = SiteFixtures.temporaryFolder("incremental")
         try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
         let words = ["Alder", "birch", "Cedar", "damson", "Elm", "fir", "Ōak", "7 Rowan"]
-        for step in 0..<12 {
+        // Steps 12 on edit the service at the far end of a route, which shows on the near one's page.
+        var far: ServiceID = ""
+        for step in 0..<16 {
             let ids = graph.services.keys.sorted()
             let id = ids[random.next(ids.count)]
             let word = words[random.next(words.count)]
@@ -169,7 +171,17 @@ struct IncrementalBuildTests {
                 graph.services[id] = nil
                 graph.routes = graph.routes.filter { $0.value.to != id && $0.value.from != .service(id) }
             case 10: graph.organisations["home-start"]!.name = "\(word) Home-Start"
-            default: graph.levels["scotland-additional"]!.ring = [.earlyHelp, .universal, .childInNeed][random.next(3)]
+            case 11: graph.levels["scotland-additional"]!.ring = [.earlyHelp, .universal, .childInNeed][random.next(3)]
+            case 12:
+                far = ids.first { $0 != id }!
+                graph.insert(ReferralRoute(from: .service(id), to: far, mode: .professional, conditions: "\(word) first"))
+            case 13: graph.services[far]!.name = "\(word) far end"
+            case 14:
+                graph.services[far]!.organisation = "bromley-council"
+                graph.organisations["bromley-council"]!.sector = [.socialWork, .health, .thirdSector][random.next(3)]
+            default:
+                graph.services[far]!.levels = ["bromley-level-4"]
+                graph.levels["bromley-level-4"]!.ring = [.childInNeed, .earlyHelp][random.next(2)]
             }
             let report = try SiteBuilder(graph: graph, theme: SiteFixtures.theme, output: site, options: Self.options).build()
             #expect(report.incremental)
@@ -239,7 +251,7 @@ struct IncrementalBuildTests {
     @Test func fingerprintsTellValuesApart() {
         func hex(_ value: Any) -> String {
             var f = Fingerprint()
-            f.add(value: value)
+            f.add(value: TemplateValue(value))
             return f.hex
         }
         #expect(hex(["a": "bc"] as [String: Any]) == hex(["a": "bc"] as [String: Any]))
@@ -249,6 +261,44 @@ struct IncrementalBuildTests {
         #expect(hex(["x": ["y": "z"]] as [String: Any]) != hex(["x": ["y": "Z"]] as [String: Any]))
         #expect(Fingerprint.of("") != Fingerprint.of("\u{0}"))
         #expect(Fingerprint.of(String(repeating: "a", count: 17)) != Fingerprint.of(String(repeating: "a", count: 16)))
+    }
+}
+
+/// The key that lets a rebuild keep a service's page without working out its values.
+@Suite("Service page keys")
+struct ServicePageKeyTests {
+    /// Every stored property of a service, as `Fingerprint.add(record:)` covers them. A new field
+    /// fails this test until it is added there (or a page could show it and a rebuild miss it).
+    @Test func theKeyCoversEveryFieldOfAService() {
+        let fields = Mirror(reflecting: Service(id: "x", name: "x")).children.compactMap(\.label)
+        #expect(fields == [
+            "id", "name", "organisation", "description", "areas", "categories", "ages", "levels", "eligibility",
+            "cost", "costNote", "languages", "delivery", "contact", "confidentialAddress", "status", "lastVerified",
+            "sector", "howToRefer", "attributes", "sources",
+        ])
+        let contact = Mirror(reflecting: Contact()).children.compactMap(\.label)
+        #expect(contact == ["phone", "email", "website", "address", "postcode"])
+    }
+
+    @Test func anyFieldChangesTheKey() throws {
+        let graph = SiteFixtures.family()
+        let context = SiteContext(graph: graph, options: SiteOptions(), theme: try Theme(folder: SiteFixtures.theme),
+                                  staging: SiteFixtures.temporaryFolder())
+        let base = try #require(graph.services.values.sorted { $0.id < $1.id }.first)
+        let edits: [(String, (inout Service) -> Void)] = [
+            ("name", { $0.name += "!" }), ("description", { $0.description += "!" }), ("ages", { $0.ages = AgeRange(minMonths: 1, maxMonths: 2) }),
+            ("cost", { $0.cost = .paid }), ("languages", { $0.languages.append("Gaelic") }), ("phone", { $0.contact.phone = "0141 000 0000" }),
+            ("postcode", { $0.contact.postcode = "G1 1AA" }), ("confidential", { $0.confidentialAddress.toggle() }),
+            ("status", { $0.status = .closed }), ("verified", { $0.lastVerified = Day(year: 2024, month: 2, day: 3) }),
+            ("attributes", { $0.attributes["Opening hours"] = "9 to 5" }), ("citations", { $0.sources.citations.append("another source") }),
+            ("howToRefer", { $0.howToRefer = "Phone us." }), ("sector", { $0.sector = .justice }),
+        ]
+        let before = ServicePageKeys.key(base, context)
+        for (name, edit) in edits {
+            var changed = base
+            edit(&changed)
+            #expect(ServicePageKeys.key(changed, context) != before, "\(name)")
+        }
     }
 }
 

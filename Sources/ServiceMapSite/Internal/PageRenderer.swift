@@ -30,7 +30,15 @@ struct PageRenderer {
 
     /// Renders one page: its own template, then the layout frame around it. The frame depends
     /// only on the kind of page and its depth, so it is rendered once and reused (SiteContext.frame).
-    func page(_ template: String, path: String, title: String, kind: String, _ fill: (inout [String: Any]) -> Void) throws {
+    ///
+    /// `inputs`, when given, fingerprints everything the page is made from (a service page's key):
+    /// a rebuild that finds the same fingerprint keeps the page without filling in its values.
+    func page(_ template: String, path: String, title: String, kind: String, inputs: Fingerprint? = nil,
+              _ fill: (inout [String: Any]) -> Void) throws {
+        if let inputs, let ledger = context.ledger, ledger.keepPage(path, inputs: inputs) {
+            context.countPage()
+            return
+        }
         let depth = path.split(separator: "/").count - 1
         let root = String(repeating: "../", count: depth)
         var values: [String: Any] = [
@@ -40,7 +48,7 @@ struct PageRenderer {
         fill(&values)
         let typed = TemplateValue(values.compacted)
         // Incremental builds: the same template and values render the same page, already on disk.
-        if let ledger = context.ledger, ledger.keepPage(path, template: template, values: typed) {
+        if inputs == nil, let ledger = context.ledger, ledger.keepPage(path, template: template, values: typed) {
             context.countPage()
             return
         }
@@ -85,11 +93,33 @@ struct PageRenderer {
     }
 
     /// The rendered items of a list of services (for pages one folder deep), joined. Each item
-    /// was rendered once, in the "render service pages" step.
+    /// is rendered once, with its service page, or when a list first needs it (a rebuild that
+    /// kept the service's page did not render it).
     func list(_ positions: ArraySlice<Int>) -> String {
         var html = ""
-        for position in positions { html += context.listItem(at: position) }
+        for position in positions { html += listItem(at: position) }
         return html
+    }
+
+    func listItem(at position: Int) -> String {
+        let known = context.listItems.get(position)
+        if !known.isEmpty { return known }
+        let html = renderListItem(context.servicesByName[position])
+        context.listItems.set(position, html)
+        return html
+    }
+
+    func renderListItem(_ service: Service) -> String {
+        var values = serviceItem(service)
+        values["root"] = "../"
+        return context.theme.render("service-item", values)
+    }
+
+    /// The keys of the services' pages (ServicePageKeys), worked out once per build.
+    var servicePageKeys: ServicePageKeys {
+        context.servicePageKeys.value {
+            ServicePageKeys(context, parallelism: context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+        }
     }
 
     func areaLink(_ code: AreaCode) -> [String: Any] {
@@ -114,23 +144,29 @@ struct PageRenderer {
     func renderServices() throws {
         let services = context.servicesByName
         let items = context.listItems
+        let keys = servicePageKeys
         try parallel(services.count) { index in
             let service = services[index]
-            try renderService(service)
-            var values = serviceItem(service)
-            values["root"] = "../"
-            items.set(index, context.theme.render("service-item", values))
+            // A page kept by a rebuild leaves its list item to be rendered if a list needs it.
+            if try renderService(service, inputs: keys[index]) {
+                items.set(index, renderListItem(service))
+            }
         }
     }
 
-    func renderService(_ service: Service) throws {
+    /// Renders the service's page; false when a rebuild kept the page as it was.
+    @discardableResult
+    func renderService(_ service: Service, inputs: Fingerprint) throws -> Bool {
         let path = context.servicePath(service.id)
-        try page("service", path: path, title: service.name, kind: "service") { v in
+        var rendered = false
+        try page("service", path: path, title: service.name, kind: "service", inputs: inputs) { v in
+            rendered = true
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
             // Top-level values: Mustache looks names up level by level, so flatter is faster.
             v.merge(serviceValues(service)) { current, _ in current }
             v["pathway"] = servicePathway(service, path: path)
         }
+        return rendered
     }
 
     func serviceValues(_ service: Service) -> [String: Any] {
@@ -553,7 +589,12 @@ extension Dictionary where Key == String, Value == Any {
     /// is in the list and links to the others (`path` is the list's first page).
     mutating func setList(_ page: PageRenderer.ListPage, path: String, renderer: PageRenderer) {
         guard !page.services.isEmpty else { return }
-        self["services"] = renderer.list(page.services)
+        // Known by its items' keys, so a rebuild renders the items only for a page it rewrites.
+        let keys = renderer.servicePageKeys
+        var fingerprint = Fingerprint()
+        for position in page.services { fingerprint.add(keys.itemKey(position)) }
+        let services = page.services
+        self["services"] = DeferredText(fingerprint: fingerprint) { renderer.list(services) }
         self["services_any"] = true
         guard page.count > 1 else { return }
         // Keys are named for pagination alone: Mustache looks a missing key up in the enclosing

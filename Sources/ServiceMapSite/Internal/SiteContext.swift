@@ -11,6 +11,9 @@ final class SiteContext: @unchecked Sendable {
     /// The folder pages are written to during the build (swapped into place at the end, or the
     /// site's own folder when an incremental build updates it in place).
     let staging: URL
+    /// `staging` as a path ending in "/": a page's file is this plus its path. (Appending to a URL
+    /// asks the disk whether the result is a folder, a system call per page.)
+    let stagingPrefix: String
     /// What the last build wrote, so unchanged pages and files are skipped (OutputLedger).
     var ledger: OutputLedger?
 
@@ -47,14 +50,18 @@ final class SiteContext: @unchecked Sendable {
     let sortedOrganisations: [Organisation]
 
     private let pageCounter = Counter()
-    /// Each service's item in lists, rendered once with the service page (SiteContext.listItem).
+    /// Each service's item in lists, rendered once with the service page or when first needed
+    /// (PageRenderer.listItem); empty until then.
     let listItems: ConcurrentSlots
+    /// The services' page keys (ServicePageKeys), worked out by the first step that needs them.
+    let servicePageKeys = OnceValue<ServicePageKeys>()
 
     init(graph: ServiceGraph, options: SiteOptions, theme: Theme, staging: URL) {
         self.graph = graph
         self.options = options
         self.theme = theme
         self.staging = staging
+        self.stagingPrefix = staging.path.hasSuffix("/") ? staging.path : staging.path + "/"
         servicesByName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         listItems = ConcurrentSlots(count: servicesByName.count)
         serviceStem = Self.stems(graph.services.keys.map(\.rawValue)).mapKeys(ServiceID.init)
@@ -161,7 +168,6 @@ final class SiteContext: @unchecked Sendable {
     func organisationPath(_ id: OrganisationID) -> String { "organisations/\(organisationStem[id] ?? "missing").html" }
 
     /// The list item of the service at a position in `servicesByName`.
-    func listItem(at position: Int) -> String { listItems.get(position) }
 
     // MARK: Frames
 
@@ -216,7 +222,7 @@ final class SiteContext: @unchecked Sendable {
     /// incremental one writes in place but first removes the manifest, so the next build is full.
     func write(_ text: String, to path: String) throws {
         if let ledger, !ledger.needsWrite(text, to: path) { return }
-        let full = staging.appendingPathComponent(path).path
+        let full = stagingPrefix + path
         let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw SiteBuildError(step: "", message: "\(full): cannot create (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
@@ -242,6 +248,20 @@ final class ConcurrentSlots: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: "", count: count) }
     func set(_ index: Int, _ value: String) { lock.lock(); slots[index] = value; lock.unlock() }
     func get(_ index: Int) -> String { lock.lock(); defer { lock.unlock() }; return slots[index] }
+}
+
+/// A value worked out once, by the first caller that asks, whichever thread it is on.
+final class OnceValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+    func value(_ make: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored { return stored }
+        let made = make()
+        stored = made
+        return made
+    }
 }
 
 final class Counter: @unchecked Sendable {

@@ -67,32 +67,6 @@ struct Fingerprint: Hashable, Sendable {
         mix(other.b)
     }
 
-    /// A page's values as the templates see them: dictionaries by sorted key, lists in order.
-    /// Anything else is taken by its description, which is what Mustache renders of it.
-    mutating func add(value: Any) {
-        switch value {
-        case let string as String:
-            add(string)
-        case let flag as Bool:
-            mix(flag ? 0xA3 : 0xA4)
-        case let number as Int:
-            add(number)
-        case let dictionary as [String: Any]:
-            mix(0xA5 ^ (UInt64(dictionary.count) << 8))
-            for key in dictionary.keys.sorted() {
-                add(key)
-                add(value: dictionary[key]!)
-            }
-        case let list as [Any]:
-            mix(0xA6 ^ (UInt64(list.count) << 8))
-            for item in list { add(value: item) }
-        default:
-            mix(0xA7)
-            add(String(describing: type(of: value)))
-            add(String(describing: value))
-        }
-    }
-
     /// The two lanes, finalised so that every input bit reaches every output bit.
     var digest: (UInt64, UInt64) {
         func avalanche(_ x: UInt64) -> UInt64 {

@@ -35,6 +35,12 @@ final class OutputLedger: @unchecked Sendable {
         fingerprint.add(template)
         fingerprint.add(path)
         fingerprint.add(value: values)
+        return keepPage(path, inputs: fingerprint)
+    }
+
+    /// The same for a page whose inputs are fingerprinted without working out its values
+    /// (a service page: `ServicePageKeys`).
+    func keepPage(_ path: String, inputs fingerprint: Fingerprint) -> Bool {
         let inputs = fingerprint.hex
         lock.lock()
         defer { lock.unlock() }

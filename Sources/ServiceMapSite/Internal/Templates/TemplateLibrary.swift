@@ -64,6 +64,7 @@ struct TemplateRenderer {
             case .text(let text): append(text, escaped: escaped)
             case .number(let number): append(String(number), escaped: false)
             case .flag(let flag): append(flag ? "true" : "false", escaped: false)
+            case .deferred(let deferred): append(deferred.text, escaped: escaped)
             // A list or a set of values has no text of its own.
             case .list, .object: break
             }

@@ -6,12 +6,15 @@ import Foundation
 /// turned into this type once per page, so the renderer and the incremental build's fingerprint
 /// walk a closed set of cases instead of asking the runtime what each value is at every lookup
 /// (which was a fifth of a large build's time).
-enum TemplateValue: Sendable, Equatable {
+enum TemplateValue: Sendable {
     case text(String)
     case flag(Bool)
     case number(Int)
     case list([TemplateValue])
     case object([String: TemplateValue])
+    /// Text made only if the page is rendered, known until then by a fingerprint of what it is
+    /// made from: the items of a list page, which a rebuild that keeps the page never renders.
+    case deferred(DeferredText)
 
     /// Converts a page's values. Strings, flags, integers, dictionaries with string keys and arrays
     /// map to their cases; a `TemplateValue` is taken as it is; an optional is its wrapped value;
@@ -26,6 +29,7 @@ enum TemplateValue: Sendable, Equatable {
         case let texts as [String]: self = .list(texts.map(TemplateValue.text))
         case let values as [TemplateValue]: self = .list(values)
         case let value as TemplateValue: self = value
+        case let deferred as DeferredText: self = .deferred(deferred)
         case let list as [Any]: self = .list(list.map(TemplateValue.init))
         case let optional as OptionalValue:
             if let wrapped = optional.wrappedValue { self.init(wrapped) } else { self = .text("") }
@@ -70,6 +74,32 @@ extension Fingerprint {
                 add(key)
                 add(value: values[key]!)
             }
+        case .deferred(let deferred):
+            add(-5)
+            add(deferred.fingerprint)
         }
+    }
+}
+
+/// Text a template shows that is worked out only when first asked for (see `TemplateValue.deferred`).
+/// Its fingerprint must change whenever the text would.
+final class DeferredText: @unchecked Sendable {
+    let fingerprint: Fingerprint
+    private let make: () -> String
+    private let lock = NSLock()
+    private var made: String?
+
+    init(fingerprint: Fingerprint, make: @escaping () -> String) {
+        self.fingerprint = fingerprint
+        self.make = make
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let text = make()
+        made = text
+        return text
     }
 }

@@ -1,0 +1,187 @@
+import Foundation
+import ServiceMapCore
+
+/// A fingerprint, per service, of everything its page and its item in lists are made from: the
+/// service's own record, and what the page shows of the records it links to (its organisation,
+/// areas, levels, needs, and the services at either end of its referral routes).
+///
+/// A rebuild compares it with the key the last build recorded for the page: when they match, the
+/// page is kept without working out its values at all. Working out a page's values (its Markdown,
+/// its referral diagram) costs far more than this, and in a directory of a hundred thousand
+/// services a rebuild after one edit would otherwise spend its time re-deriving pages it keeps.
+///
+/// The key must change whenever the page would. `PageRenderer.serviceValues`, `serviceItem` and
+/// `servicePathway` read nothing that is not added here; a test lists `Service`'s stored
+/// properties, so a new field cannot be shown on the page without being considered here.
+struct ServicePageKeys {
+    /// By position in `SiteContext.servicesByName`.
+    let keys: [Fingerprint]
+
+    init(_ context: SiteContext, parallelism: Int) {
+        let services = context.servicesByName
+        var keys = [Fingerprint](repeating: Fingerprint(), count: services.count)
+        let workers = max(1, parallelism)
+        let chunks = min(services.count, workers * 8)
+        keys.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = services.count * chunk / chunks
+                let end = services.count * (chunk + 1) / chunks
+                for index in start..<end { out[index] = Self.key(services[index], context) }
+            }
+        }
+        self.keys = keys
+    }
+
+    subscript(position: Int) -> Fingerprint { keys[position] }
+
+    /// The key of the service's item in lists: made from the same inputs as its page.
+    func itemKey(_ position: Int) -> Fingerprint {
+        var key = Fingerprint()
+        key.add("list item")
+        key.add(keys[position])
+        return key
+    }
+
+    static func key(_ service: Service, _ context: SiteContext) -> Fingerprint {
+        let graph = context.graph
+        var f = Fingerprint()
+        f.add(record: service)
+        f.add(context.servicePath(service.id))
+        if let org = service.organisation {
+            f.add(org.rawValue)
+            if let organisation = graph.organisations[org] {
+                f.add(organisation.name)
+                f.add(context.organisationPath(org))
+                f.add(organisation.sector?.rawValue ?? "-")
+            } else {
+                f.add(-1)
+            }
+        }
+        f.add(-2)
+        for id in service.categories {
+            f.add(id.rawValue)
+            if let category = graph.categories[id] { f.add(category.name); f.add(context.categoryPath(id)) } else { f.add(-1) }
+        }
+        f.add(-2)
+        for code in service.areas { addArea(code, &f, context) }
+        f.add(-2)
+        for id in service.levels {
+            f.add(id.rawValue)
+            if let level = graph.levels[id] {
+                f.add(level.name)
+                f.add(context.levelPath(id))
+                addArea(level.area, &f, context)
+                f.add(level.ring?.rawValue ?? 0)
+            } else {
+                f.add(-1)
+            }
+        }
+        f.add(-2)
+        for route in context.routesInto[service.id] ?? [] {
+            f.add(route: route)
+            if case .service(let from) = route.from { addNeighbour(from, &f, context) }
+        }
+        f.add(-2)
+        for route in context.routesOutOf[service.id] ?? [] {
+            f.add(route: route)
+            addNeighbour(route.to, &f, context)
+        }
+        return f
+    }
+
+    private static func addArea(_ code: AreaCode, _ f: inout Fingerprint, _ context: SiteContext) {
+        f.add(code.rawValue)
+        if let area = context.graph.areas[code] { f.add(area.name); f.add(context.areaPath(code)) } else { f.add(-1) }
+    }
+
+    /// What a page shows of a service at the other end of a route: its name and link, and, in the
+    /// referral diagram, its sector's colour and whether it is statutory social work.
+    private static func addNeighbour(_ id: ServiceID, _ f: inout Fingerprint, _ context: SiteContext) {
+        let graph = context.graph
+        f.add(id.rawValue)
+        guard let other = graph.services[id] else { f.add(-1); return }
+        f.add(other.name)
+        f.add(context.servicePath(id))
+        f.add(graph.sector(of: other)?.rawValue ?? "-")
+        f.add(graph.isStatutorySocialWork(other) ? 1 : 0)
+    }
+}
+
+/// Lets the workers of `concurrentPerform` each fill their own part of one buffer.
+private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+    subscript(index: Int) -> Element {
+        get { buffer[index] }
+        nonmutating set { buffer[index] = newValue }
+    }
+}
+
+extension Fingerprint {
+    /// Every stored property of a service, in declaration order; optionals and lists framed so
+    /// that moving a value from one field to the next changes the fingerprint.
+    mutating func add(record s: Service) {
+        add(s.id.rawValue)
+        add(s.name)
+        add(optional: s.organisation?.rawValue)
+        add(s.description)
+        add(list: s.areas.map(\.rawValue))
+        add(list: s.categories.map(\.rawValue))
+        add(s.ages?.minMonths ?? Int.min)
+        add(s.ages?.maxMonths ?? Int.min)
+        add(s.ages == nil ? 0 : 1)
+        add(list: s.levels.map(\.rawValue))
+        add(s.eligibility.count)
+        for rule in s.eligibility {
+            add(rule.effect.rawValue)
+            add(rule.description)
+            add(optional: rule.note)
+        }
+        add(optional: s.cost?.rawValue)
+        add(optional: s.costNote)
+        add(list: s.languages)
+        add(list: s.delivery.map(\.rawValue))
+        add(optional: s.contact.phone)
+        add(optional: s.contact.email)
+        add(optional: s.contact.website)
+        add(optional: s.contact.address)
+        add(optional: s.contact.postcode)
+        add(s.confidentialAddress ? 1 : 0)
+        add(s.status.rawValue)
+        add(optional: s.lastVerified?.description)
+        add(optional: s.sector?.rawValue)
+        add(optional: s.howToRefer)
+        add(s.attributes.count)
+        for key in s.attributes.keys.sorted() {
+            add(key)
+            add(s.attributes[key]!)
+        }
+        add(sources: s.sources)
+    }
+
+    mutating func add(route r: ReferralRoute) {
+        add(r.from.description)
+        add(r.to.rawValue)
+        add(r.mode.rawValue)
+        add(r.kind.rawValue)
+        add(optional: r.conditions)
+        add(optional: r.notes)
+        add(sources: r.sources)
+    }
+
+    /// Where a record came from, as pages cite it: its files' locations and its citations.
+    mutating func add(sources: Sources) {
+        add(list: sources.locations.map(\.description))
+        add(list: sources.citations)
+    }
+
+    mutating func add(optional text: String?) {
+        if let text { add(text) } else { add(-3) }
+    }
+
+    mutating func add(list: [String]) {
+        add(list.count)
+        for item in list { add(item) }
+    }
+}
