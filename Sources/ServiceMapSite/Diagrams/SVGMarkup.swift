@@ -7,7 +7,7 @@ public enum XMLEscape {
     public static func text(_ value: String) -> String {
         // Most labels need nothing: no markup characters, no control characters, and no 0xEF lead
         // byte (which starts U+FFFE and U+FFFF among others). Those are returned as they are.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) {
+        if !value.containsUTF8(where: { $0 < 0x20 || $0 == 0xEF || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) {
             return value
         }
         var out = ""

@@ -6,7 +6,7 @@ import ServiceMapCore
 enum Escape {
     /// HTML text and double- or single-quoted attribute values.
     static func html(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) { return text }
+        if !text.containsUTF8(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -128,6 +128,7 @@ extension StringProtocol {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isSpace($0) })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        // Scalar indices are indices of the text itself: the slice is copied, not rebuilt.
+        return String(self[first..<scalars.index(after: last)])
     }
 }

@@ -46,7 +46,7 @@ struct PageRenderer {
             "pageKind": kind, "isHome": kind == "home",
         ]
         fill(&values)
-        let typed = TemplateValue(values.compacted)
+        let typed = TemplateValue.compacting(values)
         // Incremental builds: the same template and values render the same page, already on disk.
         if inputs == nil, let ledger = context.ledger, ledger.keepPage(path, template: template, values: typed) {
             context.countPage()
@@ -252,7 +252,7 @@ struct PageRenderer {
             s["otherDetails"] = service.attributes.keys.sorted().map { ["label": $0, "value": service.attributes[$0]!] }
         }
         s["shortlistPhone"] = service.contact.phone
-        return s.compacted
+        return s  // compacted with the rest of the page's values
     }
 
     // MARK: Browse pages

@@ -20,7 +20,7 @@ enum SafeMarkdown {
             items = []
         }
         // Lines split by bytes: without CR, every LF is a character of its own.
-        let normalized = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        let normalized = text.containsUTF8(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         for bytes in normalized.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             let rawLine = normalized[bytes.startIndex..<bytes.endIndex]
             let line = String(rawLine).trimmingSpaces()
@@ -51,7 +51,7 @@ enum SafeMarkdown {
     static func plain(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
-        while rest.utf8.contains(0x5B), let open = rest.firstIndex(of: "[") {
+        while rest.containsUTF8(0x5B), let open = rest.firstIndex(of: "[") {
             out += rest[..<open]
             let after = rest[rest.index(after: open)...]
             if let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),
@@ -67,9 +67,8 @@ enum SafeMarkdown {
         out += rest
         // Most descriptions are one plain paragraph: nothing below would change them, and the
         // Foundation calls cost a large directory's build seconds, so they are skipped.
-        let bytes = out.utf8
-        let hasBold = bytes.contains(UInt8(ascii: "*")) || bytes.contains(UInt8(ascii: "_"))
-        if !hasBold && !bytes.contains(UInt8(ascii: "\n")) && !bytes.contains(UInt8(ascii: "#")) && !bytes.contains(UInt8(ascii: "-")) {
+        let hasBold = out.containsUTF8 { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") }
+        if !hasBold && !out.containsUTF8(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "-") }) {
             return out
         }
         if hasBold { out = out.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "") }
@@ -88,7 +87,7 @@ enum SafeMarkdown {
         var rest = Substring(text)
         // Links first, on the raw text, so the URL can be checked before it is escaped. (The byte
         // test spares the search by characters when there is no bracket at all.)
-        while rest.utf8.contains(0x5B), let open = rest.firstIndex(of: "[") {
+        while rest.containsUTF8(0x5B), let open = rest.firstIndex(of: "[") {
             html += emphasis(Escape.html(String(rest[..<open])))
             let after = rest[rest.index(after: open)...]
             guard let close = after.firstIndex(of: "]"), after[after.index(after: close)...].hasPrefix("("),
@@ -124,7 +123,7 @@ enum SafeMarkdown {
 
     private static func replacePairs(_ text: String, marker: String, open: String, close: String) -> String {
         // Text without the marker's character has no pairs: skip Foundation's split, which is slow on Linux.
-        guard let first = marker.utf8.first, text.utf8.contains(first) else { return text }
+        guard let first = marker.utf8.first, text.containsUTF8(first) else { return text }
         let parts = text.components(separatedBy: marker)
         guard parts.count >= 3 else { return text }
         var out = parts[0]

@@ -5,7 +5,12 @@ import ServiceMapCore
 /// (escaped by the templates), never as HTML: a spreadsheet cell must not be able to add markup.
 enum Summary {
     static func paragraphs(_ text: String) -> [String] {
-        text.replacingOccurrences(of: "\r\n", with: "\n")
+        // One line (most "how to refer" notes): one paragraph, trimmed, without Foundation's splitting.
+        if !text.containsUTF8(where: { $0 == 0x0A || $0 == 0x0D }) {
+            let line = text.trimmingSpaces()
+            return line.isEmpty ? [] : [line]
+        }
+        return text.replacingOccurrences(of: "\r\n", with: "\n")
             .components(separatedBy: "\n\n")
             .map { $0.split(separator: "\n").map { $0.trimmingSpaces() }.joined(separator: " ") }
             .filter { !$0.isEmpty }

@@ -37,6 +37,26 @@ enum TemplateValue: Sendable {
         }
     }
 
+    /// A page's top-level values as `Dictionary.compacted` leaves them (no empty text, lists or
+    /// sets of values; `key_any` beside each non-empty list), converted in the same pass.
+    static func compacting(_ values: [String: Any]) -> TemplateValue {
+        var result: [String: TemplateValue] = [:]
+        result.reserveCapacity(values.count + 4)
+        for (key, value) in values {
+            let converted = TemplateValue(value)
+            switch converted {
+            case .text(let text) where text.isEmpty: continue
+            case .object(let object) where object.isEmpty: continue
+            case .list(let items):
+                if items.isEmpty { continue }
+                result[key + "_any"] = .flag(true)
+            default: break
+            }
+            result[key] = converted
+        }
+        return .object(result)
+    }
+
     /// The named value, when this is a set of named values that has it.
     @inline(__always)
     func child(_ name: String) -> TemplateValue? {
