@@ -240,12 +240,12 @@ struct IncrementalBuildTests {
         let manifest = SiteManifest(identity: "abc", entries: [
             "services/a b.html": .init(content: "0123", inputs: "4567", size: 12),
             "search/meta.js": .init(content: "89ab", inputs: nil, size: 3),
-        ])
+        ], steps: ["coverage": "cdef", "a step": "0011"])
         let folder = SiteFixtures.temporaryFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(manifest.text.utf8).write(to: folder.appendingPathComponent(SiteManifest.fileName))
         let read = try #require(SiteManifest.read(in: folder))
-        #expect(read.identity == "abc" && read.entries == manifest.entries)
+        #expect(read.identity == "abc" && read.entries == manifest.entries && read.steps == manifest.steps)
     }
 
     @Test func fingerprintsTellValuesApart() {

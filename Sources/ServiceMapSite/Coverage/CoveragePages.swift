@@ -16,6 +16,13 @@ extension PageRenderer {
     func coveragePath(_ code: AreaCode) -> String { "coverage/\(context.areaStem[code] ?? "missing").html" }
 
     func renderCoverage() throws {
+        // A rebuild after edits that leave coverage as it was (a description, a phone number)
+        // keeps every report: working them out is most of a large rebuild otherwise.
+        var kept = 0
+        if let ledger = context.ledger, ledger.keepStep("coverage", key: coverageKey(), folder: Self.coverageFolder, kept: &kept) {
+            context.countPage(kept)
+            return
+        }
         // Worked out once for every area's report: asked of the graph, each area would sort and
         // scan every service and route again.
         let basis = CoverageBasis(graph)
@@ -43,6 +50,46 @@ extension PageRenderer {
                 "areas": coverageAreaTree(),
             ].compacted
         }
+    }
+
+    /// A fingerprint of everything the coverage pages are made from: the areas, levels, needs,
+    /// organisations and routes, and of each service what coverage, graph findings and data
+    /// quality read (where it works, at which levels, for which needs and ages, whether it is
+    /// open and verified, who runs it, and its name and link). Descriptions, contact details,
+    /// eligibility and the rest of a service's page are not part of any report.
+    func coverageKey() -> Fingerprint {
+        var f = Fingerprint()
+        for area in context.sortedAreas {
+            f.add(area.code.rawValue); f.add(area.name); f.add(area.kind.rawValue); f.add(optional: area.parent?.rawValue)
+            f.add(context.areaPath(area.code))
+        }
+        f.add(-2)
+        for level in context.sortedLevels {
+            f.add(level.id.rawValue); f.add(level.area.rawValue); f.add(level.name); f.add(level.order)
+            f.add(level.ring?.rawValue ?? 0); f.add(level.description); f.add(context.levelPath(level.id))
+        }
+        f.add(-2)
+        for category in context.sortedCategories {
+            f.add(category.id.rawValue); f.add(category.name); f.add(optional: category.parent?.rawValue); f.add(list: category.synonyms)
+            f.add(context.categoryPath(category.id))
+        }
+        f.add(-2)
+        for organisation in context.sortedOrganisations {
+            f.add(organisation.id.rawValue); f.add(organisation.name); f.add(optional: organisation.sector?.rawValue)
+        }
+        f.add(-2)
+        for route in graph.sortedRoutes { f.add(route: route) }
+        f.add(-2)
+        for service in context.servicesByName {
+            f.add(service.id.rawValue); f.add(service.name); f.add(context.servicePath(service.id))
+            f.add(list: service.areas.map(\.rawValue)); f.add(list: service.levels.map(\.rawValue))
+            f.add(list: service.categories.map(\.rawValue))
+            f.add(service.ages?.minMonths ?? Int.min); f.add(service.ages?.maxMonths ?? Int.min); f.add(service.ages == nil ? 0 : 1)
+            f.add(service.status.rawValue); f.add(optional: service.lastVerified?.description)
+            f.add(optional: service.sector?.rawValue); f.add(optional: service.organisation?.rawValue)
+            f.add(sources: service.sources)
+        }
+        return f
     }
 
     /// Every area, nested under its parent, each linking to its report.

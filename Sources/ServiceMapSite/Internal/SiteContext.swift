@@ -213,7 +213,7 @@ final class SiteContext: @unchecked Sendable {
 
     // MARK: Writing
 
-    func countPage() { pageCounter.increment() }
+    func countPage(_ n: Int = 1) { pageCounter.increment(by: n) }
     var pagesWritten: Int { pageCounter.value }
 
     /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,

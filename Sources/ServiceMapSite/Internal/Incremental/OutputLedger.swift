@@ -16,6 +16,7 @@ final class OutputLedger: @unchecked Sendable {
     let previous: SiteManifest?
     private let lock = NSLock()
     private var entries: [String: SiteManifest.Entry] = [:]
+    private var steps: [String: String] = [:]
     /// Page inputs fingerprinted before rendering, waiting for the page's bytes.
     private var pendingInputs: [String: String] = [:]
     private var written = 0
@@ -51,6 +52,26 @@ final class OutputLedger: @unchecked Sendable {
         }
         pendingInputs[path] = inputs
         return false
+    }
+
+    /// True when the last build made the files under `folder` from inputs with the same `key`:
+    /// they are kept as they are, and the step need not run. Otherwise the key is recorded for
+    /// the next build, and the step makes its files as usual. Returns the number of files kept
+    /// through `kept`.
+    func keepStep(_ name: String, key: Fingerprint, folder: String, kept: inout Int) -> Bool {
+        let hex = key.hex
+        lock.lock()
+        defer { lock.unlock() }
+        steps[name] = hex
+        guard let previous, previous.steps[name] == hex else { return false }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        kept = 0
+        for (path, entry) in previous.entries where path.hasPrefix(prefix) {
+            entries[path] = entry
+            kept += 1
+        }
+        unchanged += kept
+        return true
     }
 
     /// Records `text` as the content of `path`; false when the folder already holds exactly it.
@@ -89,7 +110,7 @@ final class OutputLedger: @unchecked Sendable {
     func manifest(identity: String) -> SiteManifest {
         lock.lock()
         defer { lock.unlock() }
-        return SiteManifest(identity: identity, entries: entries)
+        return SiteManifest(identity: identity, entries: entries, steps: steps)
     }
 
     var counts: (written: Int, unchanged: Int) {

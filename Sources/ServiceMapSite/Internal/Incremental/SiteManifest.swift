@@ -7,10 +7,14 @@ import Foundation
 /// The identity line names everything that changes every page at once (the theme's files, the
 /// site options, the servicemap binary): when it differs, the next build is a full one.
 ///
-/// Format, one file per line after the header, path last so it may hold spaces:
+/// A step whose whole output depends on a small part of the directory (the coverage pages) records
+/// a key for that part: when it is unchanged, the next build keeps the step's files as they are.
 ///
-///     servicemap site manifest 1
+/// Format, one file per line after the header and step keys, path last so it may hold spaces:
+///
+///     servicemap site manifest 2
 ///     identity <32 hex digits>
+///     step <32 hex digits> <step name>
 ///     <content fingerprint> <page inputs fingerprint, or -> <size> <path>
 struct SiteManifest: Sendable {
     struct Entry: Sendable, Equatable {
@@ -21,14 +25,17 @@ struct SiteManifest: Sendable {
     }
 
     static let fileName = ".servicemap-manifest"
-    static let header = "servicemap site manifest 1"
+    static let header = "servicemap site manifest 2"
 
     var identity: String
     var entries: [String: Entry]
+    /// Step name → the key of what the step's files were made from.
+    var steps: [String: String]
 
-    init(identity: String, entries: [String: Entry] = [:]) {
+    init(identity: String, entries: [String: Entry] = [:], steps: [String: String] = [:]) {
         self.identity = identity
         self.entries = entries
+        self.steps = steps
     }
 
     /// The manifest in `folder`, or nil when there is none or it cannot be read (then the build is full).
@@ -39,6 +46,12 @@ struct SiteManifest: Sendable {
         guard lines.popFirst() == Substring(header), let identityLine = lines.popFirst(), identityLine.hasPrefix("identity ") else { return nil }
         var manifest = SiteManifest(identity: String(identityLine.dropFirst("identity ".count)))
         manifest.entries.reserveCapacity(lines.count)
+        while let line = lines.first, line.hasPrefix("step ") {
+            lines.removeFirst()
+            let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { return nil }
+            manifest.steps[String(fields[2])] = String(fields[1])
+        }
         for line in lines {
             let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count == 4, let size = Int(fields[2]) else { return nil }
@@ -51,6 +64,7 @@ struct SiteManifest: Sendable {
     /// The manifest's text: entries in path order, so the same site always gives the same file.
     var text: String {
         var out = Self.header + "\nidentity " + identity + "\n"
+        for name in steps.keys.sorted() { out += "step " + steps[name]! + " " + name + "\n" }
         out.reserveCapacity(out.utf8.count + entries.count * 96)
         for path in entries.keys.sorted() {
             let entry = entries[path]!
