@@ -35,55 +35,81 @@ func fmt(_ value: Double) -> String {
     let tenths = (value * 10).rounded()
     if tenths == 0 { return "0" }
     let n = Int(tenths)
-    let sign = n < 0 ? "-" : ""
     let a = abs(n)
-    return a % 10 == 0 ? "\(sign)\(a / 10)" : "\(sign)\(a / 10).\(a % 10)"
+    // Built from String(Int) rather than interpolation: a diagram formats thousands of numbers.
+    var text = n < 0 ? "-" + String(a / 10) : String(a / 10)
+    if a % 10 != 0 {
+        text.append(".")
+        text.append(Character(Unicode.Scalar(UInt8(48 + a % 10))))
+    }
+    return text
 }
 
 /// A growing SVG/XML buffer. Attribute values and text are escaped here, once, so callers never do.
+/// Bytes rather than a String: a diagram is hundreds of small appends, and appending to a byte
+/// array is a copy where appending to a String also re-checks its encoding.
 struct SVGWriter {
-    private(set) var out = ""
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(8192) }
+
+    var out: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendEscaped(_ text: String) {
+        append(XMLEscape.text(text))
+    }
 
     mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
-        out += "<" + name
+        bytes.append(UInt8(ascii: "<"))
+        append(name)
         for (key, value) in attributes { attribute(key, value) }
-        out += ">"
+        bytes.append(UInt8(ascii: ">"))
     }
 
     mutating func open(_ name: String, attributes: [(String, String)]) {
-        out += "<" + name
+        bytes.append(UInt8(ascii: "<"))
+        append(name)
         for (key, value) in attributes { attribute(key, value) }
-        out += ">"
+        bytes.append(UInt8(ascii: ">"))
     }
 
     private mutating func attribute(_ key: String, _ value: String) {
-        out += " "
-        out += key
-        out += "=\""
-        out += XMLEscape.text(value)
-        out += "\""
+        bytes.append(UInt8(ascii: " "))
+        append(key)
+        bytes.append(UInt8(ascii: "="))
+        bytes.append(UInt8(ascii: "\""))
+        appendEscaped(value)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func close(_ name: String) {
-        out += "</"
-        out += name
-        out += ">"
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        append(name)
+        bytes.append(UInt8(ascii: ">"))
     }
 
     mutating func empty(_ name: String, _ attributes: KeyValuePairs<String, String>) {
-        out += "<" + name
+        bytes.append(UInt8(ascii: "<"))
+        append(name)
         for (key, value) in attributes { attribute(key, value) }
-        out += "/>"
+        bytes.append(UInt8(ascii: "/"))
+        bytes.append(UInt8(ascii: ">"))
     }
 
     mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String) {
         open(name, attributes)
-        out += XMLEscape.text(text)
+        appendEscaped(text)
         close(name)
     }
 
-    mutating func raw(_ markup: String) { out += markup }
-    mutating func newline() { out += "\n" }
+    mutating func raw(_ markup: String) { append(markup) }
+    mutating func newline() { bytes.append(0x0A) }
 }
 
 /// Text widths estimated from Arial/Liberation Sans advance widths (the SVGs ask for that font),
