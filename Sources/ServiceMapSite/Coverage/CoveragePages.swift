@@ -19,7 +19,7 @@ extension PageRenderer {
         // A rebuild after edits that leave coverage as it was (a description, a phone number)
         // keeps every report: working them out is most of a large rebuild otherwise.
         var kept = 0
-        if let ledger = context.ledger, ledger.keepStep("coverage", key: coverageKey(), folder: Self.coverageFolder, kept: &kept) {
+        if let ledger = context.ledger, ledger.keepStep("coverage", key: structureKey, folder: Self.coverageFolder, kept: &kept) {
             context.countPage(kept)
             return
         }
@@ -52,12 +52,15 @@ extension PageRenderer {
         }
     }
 
-    /// A fingerprint of everything the coverage pages are made from: the areas, levels, needs,
-    /// organisations and routes, and of each service what coverage, graph findings and data
-    /// quality read (where it works, at which levels, for which needs and ages, whether it is
-    /// open and verified, who runs it, and its name and link). Descriptions, contact details,
-    /// eligibility and the rest of a service's page are not part of any report.
-    func coverageKey() -> Fingerprint {
+    /// A fingerprint of the directory's structure, which is all the coverage pages and the maps
+    /// page are made from: the areas, levels, needs, organisations and routes, and of each service
+    /// what coverage, graph findings, data quality and the diagrams read (where it works, at which
+    /// levels, for which needs and ages, whether it is open and verified, who runs it, and its
+    /// name and link). Descriptions, contact details, eligibility and the rest of a service's page
+    /// are in neither.
+    var structureKey: Fingerprint { context.structureKey.value { makeStructureKey() } }
+
+    private func makeStructureKey() -> Fingerprint {
         var f = Fingerprint()
         for area in context.sortedAreas {
             f.add(area.code.rawValue); f.add(area.name); f.add(area.kind.rawValue); f.add(optional: area.parent?.rawValue)

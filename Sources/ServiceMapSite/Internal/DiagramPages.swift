@@ -72,6 +72,12 @@ extension PageRenderer {
     static let mappedNeeds: [CategoryID] = ["perinatal-mental-health", "infant-mental-health"]
 
     func renderMaps() throws {
+        // The maps page draws the directory's structure only, as the coverage pages count it.
+        var kept = 0
+        if let ledger = context.ledger, ledger.keepStep("maps", key: structureKey, folder: "maps", kept: &kept) {
+            context.countPage(kept)
+            return
+        }
         let path = Self.mapsPath
         let link = serviceLink(from: path)
         let areaLink = areaLink(from: path)

@@ -55,6 +55,8 @@ final class SiteContext: @unchecked Sendable {
     let listItems: ConcurrentSlots
     /// The services' page keys (ServicePageKeys), worked out by the first step that needs them.
     let servicePageKeys = OnceValue<ServicePageKeys>()
+    /// The fingerprint of the directory's structure (PageRenderer.structureKey).
+    let structureKey = OnceValue<Fingerprint>()
 
     init(graph: ServiceGraph, options: SiteOptions, theme: Theme, staging: URL) {
         self.graph = graph
@@ -110,21 +112,32 @@ final class SiteContext: @unchecked Sendable {
 
         // Served areas from the services listed in each related area, instead of a scan of every
         // service per area: areas × services is what made large directories slow.
+        // Positions, not ids: a service is marked with the area being counted, so no set of ids
+        // is hashed per area (a nation's count visits most of the directory).
         var count: [AreaCode: Int] = [:]
         var toDraw: [AreaCode: [Service]] = [:]
         var withLandscape: Set<AreaCode> = []
-        for code in graph.areas.keys {
-            var ids: Set<ServiceID> = []
+        let byName = servicesByName
+        let open = byName.map { $0.status != .closed }
+        let placedOnRing = byName.map { service in service.levels.contains { graph.levels[$0]?.ring != nil } }
+        var countedFor = [Int](repeating: -1, count: byName.count)
+        for (areaNumber, code) in graph.areas.keys.enumerated() {
+            var serving = 0
+            var positions: [Int] = []
+            var landscape = false
             for related in graph.areaAndDescendants(of: code).union(ancestors[code] ?? []) {
-                for i in inArea[related] ?? [] where servicesByName[i].status != .closed { ids.insert(servicesByName[i].id) }
+                for i in inArea[related] ?? [] where open[i] && countedFor[i] != areaNumber {
+                    countedFor[i] = areaNumber
+                    serving += 1
+                    if serving <= PageRenderer.mostServicesToDraw { positions.append(i) }
+                    if placedOnRing[i] { landscape = true }
+                }
             }
-            count[code] = ids.count
-            if ids.count <= PageRenderer.mostServicesToDraw {
-                toDraw[code] = ids.sorted().compactMap { graph.services[$0] }
+            count[code] = serving
+            if serving <= PageRenderer.mostServicesToDraw {
+                toDraw[code] = positions.map { byName[$0] }.sorted { $0.id < $1.id }
             }
-            if ids.contains(where: { id in graph.services[id]?.levels.contains { graph.levels[$0]?.ring != nil } == true }) {
-                withLandscape.insert(code)
-            }
+            if landscape { withLandscape.insert(code) }
         }
         servingCount = count
         servingToDraw = toDraw
@@ -135,13 +148,21 @@ final class SiteContext: @unchecked Sendable {
     /// spelling; anything else (spaces, "../", quotes from a hostile sheet) is slugged and given a
     /// short hash so two ids never share a file.
     static func stems(_ ids: [String]) -> [String: String] {
+        // Ids made only of lowercase letters, digits and dashes are file-safe as they are
+        // ("health-visiting--glasgow-city"); anything else is slugged and given a hash.
+        func isPlain(_ id: String) -> Bool {
+            !id.isEmpty && id.utf8.count <= 100 && id.first != "-"
+                && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        }
+        // Plain ids are distinct and keep their spelling, so with no other kind there is nothing
+        // to order or to tell apart (a generated directory of a hundred thousand, typically).
+        if ids.allSatisfy(isPlain) {
+            return Dictionary(uniqueKeysWithValues: ids.map { ($0, $0) })
+        }
         var result: [String: String] = [:]
         var used: Set<String> = []
         for id in ids.sorted() {
-            // Ids made only of lowercase letters, digits and dashes are file-safe as they are
-            // ("health-visiting--glasgow-city"); anything else is slugged and given a hash.
-            let plain = !id.isEmpty && id.utf8.count <= 100 && id.first != "-"
-                && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            let plain = isPlain(id)
             var stem = plain ? id : Slug.make(id)
             if !plain {
                 stem = String(stem.prefix(60)) + (stem.isEmpty ? "" : "-") + String(ShardHash.fnv1a(id), radix: 16)
