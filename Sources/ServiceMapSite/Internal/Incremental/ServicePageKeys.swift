@@ -172,7 +172,13 @@ extension Fingerprint {
 
     /// Where a record came from, as pages cite it: its files' locations and its citations.
     mutating func add(sources: Sources) {
-        add(list: sources.locations.map(\.description))
+        add(sources.locations.count)
+        for location in sources.locations {
+            add(location.file)
+            add(optional: location.sheet)
+            add(location.row ?? -1)
+            add(location.column ?? -1)
+        }
         add(list: sources.citations)
     }
 

@@ -41,22 +41,53 @@ struct SiteManifest: Sendable {
     /// The manifest in `folder`, or nil when there is none or it cannot be read (then the build is full).
     static func read(in folder: URL) -> SiteManifest? {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path) else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard lines.popFirst() == Substring(header), let identityLine = lines.popFirst(), identityLine.hasPrefix("identity ") else { return nil }
+        return data.withUnsafeBytes { parse($0) }
+    }
+
+    /// Reads the manifest from its bytes. A large site's manifest has a line per file, and
+    /// splitting its text by characters took half a second; it is read by bytes instead.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> SiteManifest? {
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        // The non-empty lines, as byte ranges.
+        var lines: [Range<Int>] = []
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
+            if index > start { lines.append(start..<index) }
+            start = index + 1
+        }
+        guard lines.count >= 2, text(lines[0]) == header else { return nil }
+        let identityLine = text(lines[1])
+        guard identityLine.hasPrefix("identity ") else { return nil }
         var manifest = SiteManifest(identity: String(identityLine.dropFirst("identity ".count)))
         manifest.entries.reserveCapacity(lines.count)
-        while let line = lines.first, line.hasPrefix("step ") {
-            lines.removeFirst()
-            let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3 else { return nil }
-            manifest.steps[String(fields[2])] = String(fields[1])
+        /// The line's first `count` space-separated fields and the rest of it (which may hold spaces).
+        func fields(_ line: Range<Int>, _ count: Int) -> [Range<Int>]? {
+            var result: [Range<Int>] = []
+            var from = line.lowerBound
+            var index = from
+            while index < line.upperBound && result.count < count {
+                if bytes[index] == 0x20 {
+                    result.append(from..<index)
+                    from = index + 1
+                }
+                index += 1
+            }
+            guard result.count == count else { return nil }
+            result.append(from..<line.upperBound)
+            return result
         }
-        for line in lines {
-            let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count == 4, let size = Int(fields[2]) else { return nil }
-            manifest.entries[String(fields[3])] = Entry(
-                content: String(fields[0]), inputs: fields[1] == "-" ? nil : String(fields[1]), size: size)
+        var entriesBegun = false
+        for line in lines.dropFirst(2) {
+            // Step keys come first; after them every line is a file's, whatever its path.
+            if !entriesBegun && line.count > 5 && text(line.lowerBound..<line.lowerBound + 5) == "step " {
+                guard let f = fields(line, 2) else { return nil }
+                manifest.steps[text(f[2])] = text(f[1])
+                continue
+            }
+            entriesBegun = true
+            guard let f = fields(line, 3), let size = Int(text(f[2])) else { return nil }
+            let inputs = text(f[1])
+            manifest.entries[text(f[3])] = Entry(content: text(f[0]), inputs: inputs == "-" ? nil : inputs, size: size)
         }
         return manifest
     }
