@@ -5,6 +5,8 @@ import Foundation
 struct Theme: Sendable {
     let folder: URL
     let library: TemplateLibrary
+    /// Copies of `library` for rendering threads (see TemplatePool).
+    private let pool: TemplatePool
     /// Every page template a build needs; a theme missing one fails the build by name.
     static let requiredTemplates = [
         "layout", "home", "service", "area", "level", "ring", "category", "organisation", "index-list", "a-z",
@@ -18,10 +20,12 @@ struct Theme: Sendable {
         let names = try FileManager.default.contentsOfDirectory(atPath: templates.path)
             .filter { $0.hasSuffix(".mustache") }.sorted()
         var library = TemplateLibrary()
+        var sources: [(String, String)] = []
         for name in names {
             let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
             do {
                 try library.register(text, named: String(name.dropLast(".mustache".count)))
+                sources.append((String(name.dropLast(".mustache".count)), text))
             } catch {
                 throw SiteBuildError(step: "load theme", message: "templates/\(name): \(error)")
             }
@@ -33,17 +37,18 @@ struct Theme: Sendable {
             throw SiteBuildError(step: "load theme", message: "\(folder.path)/assets/\(asset) is missing")
         }
         self.library = library
+        self.pool = TemplatePool(sources: sources)
     }
 
     /// Static files the pages load by name.
     static let requiredAssets = ["style.css", "search.js", "shortlist.js", "icons/favicon.svg"]
 
     func render(_ template: String, _ values: [String: Any]) -> String {
-        library.render(template, TemplateValue(values))
+        pool.render(template, TemplateValue(values))
     }
 
     func render(_ template: String, _ values: TemplateValue) -> String {
-        library.render(template, values)
+        pool.render(template, values)
     }
 
     /// Markers put in place of per-page values when a frame is rendered once for many pages.

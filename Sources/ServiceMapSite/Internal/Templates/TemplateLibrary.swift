@@ -21,6 +21,47 @@ struct TemplateLibrary: Sendable {
     }
 }
 
+/// Libraries for rendering on many threads at once, each used by one thread at a time.
+///
+/// Rendering retains the templates' nodes and texts as it walks them. With one library shared by
+/// every thread, each of those retains is an atomic write to memory another core is writing too,
+/// and on a large build half the rendering time went on that. Each copy here is parsed from the
+/// sources, so it shares nothing with the others.
+final class TemplatePool: @unchecked Sendable {
+    private let sources: [(name: String, text: String)]
+    private let lock = NSLock()
+    private var idle: [TemplateLibrary] = []
+
+    init(sources: [(String, String)]) {
+        self.sources = sources.map { (name: $0.0, text: $0.1) }
+    }
+
+    func render(_ name: String, _ values: TemplateValue) -> String {
+        let library = checkOut()
+        defer { checkIn(library) }
+        return library.render(name, values)
+    }
+
+    private func checkOut() -> TemplateLibrary {
+        lock.lock()
+        if let library = idle.popLast() {
+            lock.unlock()
+            return library
+        }
+        lock.unlock()
+        var library = TemplateLibrary()
+        // The sources parsed when the theme was loaded: they cannot fail now.
+        for (name, text) in sources { try? library.register(text, named: name) }
+        return library
+    }
+
+    private func checkIn(_ library: TemplateLibrary) {
+        lock.lock()
+        idle.append(library)
+        lock.unlock()
+    }
+}
+
 /// Renders template nodes into UTF-8 bytes, looking names up through a stack of values: a name is
 /// taken from the innermost value that has it, as Mustache specifies.
 struct TemplateRenderer {
