@@ -349,10 +349,10 @@ struct PageRenderer {
             let framework = graph.framework(for: area.code).sorted { ($0.order, $0.id) < ($1.order, $1.id) }
             // Counted among this area's services: a framework is often shared with sibling areas,
             // and a council's page should not show the whole board's numbers.
-            let here = context.servicesInArea[area.code] ?? []
+            let here = context.levelCountsInArea[area.code] ?? [:]
             a["levels"] = framework.map { level -> [String: Any] in
                 var l = levelValues(level)
-                l["count"] = here.reduce(0) { $0 + (context.servicesByName[$1].levels.contains(level.id) ? 1 : 0) }
+                l["count"] = here[level.id] ?? 0
                 return l
             }
             if let owner = framework.first?.area, owner != area.code {

@@ -34,6 +34,9 @@ final class SiteContext: @unchecked Sendable {
     let servicesAtLevel: [LevelID: [Int]]
     let servicesInCategory: [CategoryID: [Int]]
     let servicesOfOrganisation: [OrganisationID: [Int]]
+    /// How many of the services listed in an area work at each level (a council's page counts its
+    /// own services, not its board's).
+    let levelCountsInArea: [AreaCode: [LevelID: Int]]
     let childrenOfArea: [AreaCode: [Area]]
     let childrenOfCategory: [CategoryID: [NeedCategory]]
     let ancestorsOfArea: [AreaCode: [AreaCode]]
@@ -92,6 +95,13 @@ final class SiteContext: @unchecked Sendable {
             if let org = service.organisation { ofOrganisation[org, default: []].append(i) }
         }
         servicesInArea = inArea
+        var levelCounts: [AreaCode: [LevelID: Int]] = [:]
+        for (code, positions) in inArea {
+            var counts: [LevelID: Int] = [:]
+            for i in positions { for level in Set(servicesByName[i].levels) { counts[level, default: 0] += 1 } }
+            levelCounts[code] = counts
+        }
+        levelCountsInArea = levelCounts
         servicesAtLevel = atLevel
         servicesInCategory = inCategory
         servicesOfOrganisation = ofOrganisation
