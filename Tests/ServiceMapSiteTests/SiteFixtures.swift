@@ -121,6 +121,12 @@ enum SiteFixtures {
         g.services["tab-site"] = Service(
             id: "tab-site", name: "Service With Tab Link", areas: ["glasgow-city"],
             contact: Contact(website: "java\tscript:alert('tab')"))
+        // A quote followed by a combining mark is one character: escaping by character once let
+        // it through unescaped, ending an attribute.
+        g.services["combining-quote"] = Service(
+            id: "combining-quote", name: "Quote\"\u{301} onfocus=alert('combining') autofocus x=\"\u{301}", areas: ["glasgow-city"],
+            languages: ["'\u{301} onmouseover=alert('lang2') '"], sources: Sources(citations: ["synthetic"]))
+        g.insert(ReferralRoute(from: .service("combining-quote"), to: "../../evil", mode: .professional))
         g.insert(ReferralRoute(from: .role(.self), to: "../../evil", mode: .selfReferral, conditions: "<script>alert('cond')</script>"))
         return g
     }

@@ -269,7 +269,7 @@ class SiteTestCase(unittest.TestCase):
                  "a-z/index.html", "a-z/s.html", "areas/glasgow-city.html", "categories/parenting.html",
                  "organisations/evil-org.html", "sitemap.html", "maps/index.html"]
         evil = next(p.name for p in (FIXTURE / "hostile" / "services").iterdir() if p.name.startswith("evil-"))
-        pages.append("services/" + evil)
+        pages += ["services/" + evil, "services/combining-quote.html"]
         for page in pages:
             with self.subTest(page=page):
                 self.open("hostile", page)
@@ -281,6 +281,8 @@ class SiteTestCase(unittest.TestCase):
                     "return Array.from(document.scripts).map(function (s) { return s.getAttribute('src') || 'INLINE'; })")
                 self.assertNotIn("INLINE", scripts)
                 self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "img, iframe, svg[onload], b[onmouseover]"), [])
+                # No attribute broken out of: a quote with a combining mark is escaped like any quote.
+                self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "[onfocus], [onmouseover], [autofocus]"), [])
                 for link in self.driver.find_elements(By.CSS_SELECTOR, "a[href]"):
                     # Links inside SVG diagrams come back as written (relative): resolve them first.
                     href = urllib.parse.urljoin(self.driver.current_url, link.get_attribute("href"))
