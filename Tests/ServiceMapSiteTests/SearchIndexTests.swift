@@ -107,6 +107,46 @@ struct SearchIndexTests {
         #expect(!core.contains("Perinatal Mental Health Service"))  // ages stop at the first birthday
     }
 
+    /// ASCII text is analysed byte by byte; the character-by-character rules are the reference.
+    @Test func byteAnalysisMatchesCharacterRules() {
+        var samples = [
+            "Counselling services", "peri-natal care", "Children's centres", "IT IS THE Family-Support hub",
+            "-leading and trailing-", "a--b", "x-y-z", "Parties, classes and addresses", "bus", "gas is", "ties",
+            "policies", "blessed tested wanted", "sing singing bringing", "abc's d'e", "0-19 years; 16+",
+            "tabs\tand\r\nlines\u{0B}here", "", "   ", "'", "ab-", "-ab", "ED's", "processes", "1st 2nd",
+        ]
+        // Deterministic noise over the characters the rules care about.
+        let alphabet = Array("aeisdgnyuAEISTxz09 -'.,\t\n")
+        var seed: UInt64 = 0x5EED
+        for _ in 0..<2000 {
+            var text = ""
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<Int(seed >> 59) + 3 {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                text.append(alphabet[Int(seed >> 33) % alphabet.count])
+            }
+            samples.append(text)
+        }
+        for text in samples {
+            #expect(TextAnalysis.terms(text) == TextAnalysis.scalarTerms(text), "\(text.debugDescription)")
+        }
+        // Non-ASCII text keeps the character rules (accents folded).
+        #expect(TextAnalysis.terms("Café crèche") == ["cafe", "creche"])
+    }
+
+    @Test func termTableNumbersEachTermOnce() {
+        var table = TermTable()
+        var numbers: [String: Int32] = [:]
+        for i in 0..<5000 {
+            let term = "term\(i % 3000)"
+            var bytes = term
+            let id = bytes.withUTF8 { table.id(of: $0) }
+            if let known = numbers[term] { #expect(id == known) } else { numbers[term] = id }
+        }
+        #expect(table.count == 3000)
+        for (term, id) in numbers { #expect(table.string(id) == term) }
+    }
+
     @Test func textAnalysisStemsAndJoinsHyphens() {
         #expect(TextAnalysis.terms("Counselling services") == ["counsell", "service"])
         #expect(TextAnalysis.terms("peri-natal care").contains("perinatal"))

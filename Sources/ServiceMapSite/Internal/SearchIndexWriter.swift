@@ -59,23 +59,7 @@ struct SearchIndexWriter {
         let roles = roles()
         let roleIndex = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1, $0) })
         let modeIndex = Dictionary(uniqueKeysWithValues: ReferralMode.allCases.enumerated().map { ($1, $0) })
-
-        // Areas a service serves, per Core's `serves(_:within:)`: its areas, their ancestors and
-        // descendants. Worked out before the documents are analysed in parallel, which only read it.
-        var servedBy: [AreaCode: Set<AreaCode>] = [:]
-        for code in Set(graph.areas.keys).union(docs.flatMap(\.areas)) {
-            servedBy[code] = graph.areaAndDescendants(of: code).union(context.ancestorsOfArea[code] ?? graph.ancestors(of: code))
-        }
-        var categoryUp: [CategoryID: [CategoryID]] = [:]
-        for id in Set(graph.categories.keys).union(docs.flatMap(\.categories)) {
-            var chain = [id]
-            var current = graph.categories[id]?.parent
-            while let parent = current, !chain.contains(parent) {
-                chain.append(parent)
-                current = graph.categories[parent]?.parent
-            }
-            categoryUp[id] = chain
-        }
+        let facetPlan = FacetPlan(context: context, docs: docs, roles: roles)
         let perShard = context.options.documentsPerShard
 
         // The documents are analysed in parallel, a run of whole shards per job: each job writes
@@ -85,37 +69,62 @@ struct SearchIndexWriter {
         let workers = max(1, context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
         let jobs = min(shards, workers * 8)
         let partials = PartialIndexes(count: jobs)
-        let frozenServed = servedBy
-        let frozenCategoryUp = categoryUp
         try PageRenderer(context).parallel(jobs) { job in
             let firstShard = shards * job / jobs
             let endShard = shards * (job + 1) / jobs
             let range = (firstShard * perShard)..<min(docs.count, endShard * perShard)
-            partials.set(job, try Self.analyse(docs[range], context: context, servedBy: frozenServed, categoryUp: frozenCategoryUp,
+            partials.set(job, try Self.analyse(docs[range], context: context, facetPlan: facetPlan,
                                                areaIndex: areaIndex, categoryIndex: categoryIndex, roleIndex: roleIndex, modeIndex: modeIndex))
         }
-        var facets: [String: [Int32]] = [:]
-        var text: [String: [(Int32, Int32)]] = [:]
+        // Joined in job order, so each list stays ascending.
+        var facetPostings = Array(repeating: [Int32](), count: facetPlan.keys.count)
+        var termNumbers: [String: Int] = [:]
+        var termList: [String] = []
+        var termDocs: [[Int32]] = []
+        var termWeights: [[Int32]] = []
         for job in 0..<jobs {
             let partial = partials.take(job)
-            for (key, list) in partial.facets { facets[key, default: []].append(contentsOf: list) }
-            for (term, list) in partial.text { text[term, default: []].append(contentsOf: list) }
+            for (id, list) in partial.facets.enumerated() where !list.isEmpty { facetPostings[id].append(contentsOf: list) }
+            for local in 0..<partial.terms.count {
+                let term = partial.terms.string(Int32(local))
+                let number: Int
+                if let known = termNumbers[term] {
+                    number = known
+                } else {
+                    number = termList.count
+                    termNumbers[term] = number
+                    termList.append(term)
+                    termDocs.append([])
+                    termWeights.append([])
+                }
+                termDocs[number].append(contentsOf: partial.termDocs[local])
+                termWeights[number].append(contentsOf: partial.termWeights[local])
+            }
         }
         var written = shards
 
-        // Facet postings: one file per term (terms whose hashes collide share a file).
+        // Facet postings: one file per term (terms whose hashes collide share a file). A facet no
+        // document has gets no list.
+        var facets: [String: Int] = [:]
         var facetFiles: [String: [String]] = [:]
-        for key in facets.keys { facetFiles[Self.fileName("f:" + key), default: []].append(key) }
+        for (id, list) in facetPostings.enumerated() where !list.isEmpty {
+            let key = facetPlan.keys[id]
+            facets[key] = id
+            facetFiles[Self.fileName("f:" + key), default: []].append(key)
+        }
         let facetNames = facetFiles.keys.sorted()
         let frozenFacetFiles = facetFiles
         let frozenFacets = facets
+        let frozenFacetPostings = facetPostings
         try PageRenderer(context).parallel(facetNames.count) { i in
             let name = facetNames[i]
             var out = "SM.put(\"f/\(name)\",{"
             for (j, key) in frozenFacetFiles[name]!.sorted().enumerated() {
                 if j > 0 { out += "," }
                 Escape.jsonString(key, into: &out)
-                out += ":[" + Self.encode(frozenFacets[key]!) + "]"
+                out += ":["
+                Self.encode(frozenFacetPostings[frozenFacets[key]!], into: &out)
+                out += "]"
             }
             out += "});\n"
             try context.write(out, to: "search/f/\(name).js")
@@ -127,29 +136,41 @@ struct SearchIndexWriter {
         var termFiles: [String: [String]] = [:]
         // Postings of about 32 words share a file: far fewer files to create (creating files is
         // what costs most on these disks), and a rare word's file stays small.
-        let buckets = Self.termBuckets(text.count)
-        for term in text.keys {
+        let buckets = Self.termBuckets(termList.count)
+        for term in termList {
             vocabulary[TextAnalysis.shardKey(term), default: []].append(term)
             termFiles[Self.bucketName("t:" + term, buckets: buckets), default: []].append(term)
         }
         let prefixes = vocabulary.keys.sorted()
         for prefix in prefixes {
             var out = "SM.put(\"v/\(prefix)\",["
-            out += vocabulary[prefix]!.sorted().map { Escape.jsonString($0) }.joined(separator: ",")
+            for (j, term) in vocabulary[prefix]!.sorted().enumerated() {
+                if j > 0 { out += "," }
+                Escape.jsonString(term, into: &out)
+            }
             out += "]);\n"
             try context.write(out, to: "search/v/\(prefix).js")
         }
         let termNames = termFiles.keys.sorted()
         let frozenTermFiles = termFiles
-        let frozenText = text
+        let frozenNumbers = termNumbers
+        let frozenDocs = termDocs
+        let frozenWeights = termWeights
         try PageRenderer(context).parallel(termNames.count) { i in
             let name = termNames[i]
             var out = "SM.put(\"t/\(name)\",{"
             for (j, term) in frozenTermFiles[name]!.sorted().enumerated() {
                 if j > 0 { out += "," }
                 Escape.jsonString(term, into: &out)
-                let postings = frozenText[term]!
-                out += ":[[" + Self.encode(postings.map(\.0)) + "],[" + postings.map { String($0.1) }.joined(separator: ",") + "]]"
+                let number = frozenNumbers[term]!
+                out += ":[["
+                Self.encode(frozenDocs[number], into: &out)
+                out += "],["
+                for (k, weight) in frozenWeights[number].enumerated() {
+                    if k > 0 { out += "," }
+                    out += String(weight)
+                }
+                out += "]]"
             }
             out += "});\n"
             try context.write(out, to: "search/t/\(name).js")
@@ -161,7 +182,7 @@ struct SearchIndexWriter {
         meta.int("version", 1)
         meta.int("count", docs.count)
         meta.int("per", perShard)
-        meta.int("termBuckets", Self.termBuckets(text.count))
+        meta.int("termBuckets", buckets)
         meta.raw("prefixes", "[" + prefixes.map { Escape.jsonString($0) }.joined(separator: ",") + "]")
         meta.raw("areas", "[" + context.sortedAreas.map { area in
             "[" + Escape.jsonString(area.code.rawValue) + "," + Escape.jsonString(area.name) + ","
@@ -186,82 +207,134 @@ struct SearchIndexWriter {
         return written + 1
     }
 
-    /// Postings of a run of documents, and their result shards written.
+    /// Postings of a run of documents: facet lists by `FacetPlan` number, and the text terms
+    /// numbered in `terms` with their documents and weights.
     struct Partial: Sendable {
-        var facets: [String: [Int32]] = [:]
-        var text: [String: [(Int32, Int32)]] = [:]
+        var facets: [[Int32]] = []
+        var terms = TermTable()
+        var termDocs: [[Int32]] = []
+        var termWeights: [[Int32]] = []
     }
 
     /// Analyses documents (a run of whole shards, numbered by their place in `docs`' base) and
     /// writes their result shards.
     static func analyse(
-        _ docs: ArraySlice<Service>, context: SiteContext, servedBy: [AreaCode: Set<AreaCode>], categoryUp: [CategoryID: [CategoryID]],
+        _ docs: ArraySlice<Service>, context: SiteContext, facetPlan: FacetPlan,
         areaIndex: [AreaCode: Int], categoryIndex: [CategoryID: Int], roleIndex: [ReferrerRole: Int], modeIndex: [ReferralMode: Int]
     ) throws -> Partial {
         let graph = context.graph
         var partial = Partial()
-        var termCache: [String: [String]] = [:]
-        func cachedTerms(_ kind: String, _ key: String, _ text: () -> String) -> [String] {
-            let cacheKey = kind + ":" + key
-            if let known = termCache[cacheKey] { return known }
-            let terms = TextAnalysis.terms(text())
-            termCache[cacheKey] = terms
-            return terms
+        partial.facets = Array(repeating: [], count: facetPlan.keys.count)
+        // The last document posted to each facet: a facet reached twice by one document (two of
+        // its areas inside the same board) is posted once.
+        var lastPosted = Array(repeating: Int32(-1), count: facetPlan.keys.count)
+        var scratch = TermScratch()
+        // Per document, each term's weight so far, and the terms it has.
+        var docWeight: [Int32] = []
+        var docTerms: [Int32] = []
+        func termIDs(_ text: String) -> [Int32] {
+            var ids: [Int32] = []
+            TextAnalysis.forEachTerm(text, scratch: &scratch) { ids.append(partial.terms.id(of: $0)) }
+            return ids
         }
-        let ageChoices = HomeForm.ageChoices.map(\.months)
+        // Terms of shared names (organisations, categories, areas, languages), analysed once per job.
+        var organisationTerms: [OrganisationID: [Int32]] = [:]
+        var categoryTerms: [CategoryID: [Int32]] = [:]
+        var synonymTerms: [CategoryID: [Int32]] = [:]
+        var areaTerms: [AreaCode: [Int32]] = [:]
+        var languageTerms: [String: [Int32]] = [:]
         let perShard = context.options.documentsPerShard
         var shardText = ""
         for n in docs.indices {
             let service = docs[n]
             let doc = Int32(n)
-            func post(_ key: String) { partial.facets[key, default: []].append(doc) }
-            post("all")
-            var areaKeys: Set<AreaCode> = []
-            for area in service.areas { areaKeys.formUnion(servedBy[area] ?? [area]) }
-            for area in areaKeys { post("a:" + area.rawValue) }
-            for area in Set(service.areas) { post("ax:" + area.rawValue) }
+            func post(_ id: Int32) {
+                if lastPosted[Int(id)] != doc {
+                    lastPosted[Int(id)] = doc
+                    partial.facets[Int(id)].append(doc)
+                }
+            }
+            post(facetPlan.all)
+            for area in service.areas {
+                let plan = facetPlan.areas[area]!
+                for id in plan.served { post(id) }
+                post(plan.exact)
+            }
             if let ages = service.ages {
                 // Core's rule (AgeRange.servesFamily): a service for parents serves a child of any age.
-                for months in ageChoices where ages.servesFamily(ofChildAged: months) { post("g:\(months)") }
+                for (months, id) in facetPlan.ages where ages.servesFamily(ofChildAged: months) { post(id) }
             } else {
-                post("g:none")
+                post(facetPlan.noAges)
             }
-            var categories: Set<CategoryID> = []
-            for category in service.categories { categories.formUnion(categoryUp[category] ?? [category]) }
-            for category in categories { post("c:" + category.rawValue) }
-            let rings = graph.rings(of: service)
-            let sector = graph.sector(of: service)
-            if let lowest = rings.first { post("low:\(lowest.rawValue)") } else { post(sector == .socialWork ? "low:0sw" : "low:0") }
+            for category in service.categories { for id in facetPlan.categories[category]! { post(id) } }
+            // The lowest ring (`graph.rings(of:).first`), without making the sorted set.
+            var lowestRing: ContinuumRing?
+            for level in service.levels {
+                if let ring = graph.levels[level]?.ring, lowestRing.map({ ring < $0 }) ?? true { lowestRing = ring }
+            }
+            if let lowest = lowestRing {
+                post(facetPlan.lowest[lowest.rawValue])
+            } else {
+                post(graph.sector(of: service) == .socialWork ? facetPlan.lowestSocialWork : facetPlan.lowestNone)
+            }
             let into = context.routesInto[service.id] ?? []
-            var routeRoles: Set<ReferrerRole> = []
-            for route in into { if case .role(let role) = route.from { routeRoles.insert(role) } }
-            for role in routeRoles { post("r:" + role.rawValue) }
-            if routeRoles.contains(.self) { post("self") }
-            if let cost = service.cost { post("cost:" + cost.rawValue) }
-            for language in Set(service.languages.map(Slug.make)) where !language.isEmpty { post("lang:" + language) }
-            for level in Set(service.levels) { post("lvl:" + level.rawValue) }
+            for route in into {
+                if case .role(let role) = route.from {
+                    post(facetPlan.roles[role]!)
+                    if role == .self { post(facetPlan.selfReferral) }
+                }
+            }
+            if let cost = service.cost { post(facetPlan.costs[cost]!) }
+            for language in service.languages { if let id = facetPlan.languages[language]! { post(id) } }
+            for level in service.levels { post(facetPlan.levels[level]!) }
 
-            // Text: name counts most, then organisation and needs, then everything else. Terms of
-            // shared names (categories, areas, organisations) are analysed once per job.
-            var weights: [String: Int32] = [:]
-            func add(_ terms: [String], _ weight: Int32) {
-                for term in terms { weights[term, default: 0] += weight }
+            // Text: name counts most, then organisation and needs, then everything else.
+            func add(_ ids: [Int32], _ weight: Int32) {
+                for id in ids {
+                    let i = Int(id)
+                    if i >= docWeight.count { docWeight.append(contentsOf: repeatElement(0, count: i + 1 - docWeight.count + 1024)) }
+                    if docWeight[i] == 0 { docTerms.append(id) }
+                    docWeight[i] += weight
+                }
             }
             func index(_ value: String?, _ weight: Int32) {
                 guard let value else { return }
-                add(TextAnalysis.terms(value), weight)
+                add(termIDs(value), weight)
             }
             index(service.name, 6)
-            if let org = service.organisation { add(cachedTerms("o", org.rawValue) { graph.organisations[org]?.name ?? "" }, 2) }
+            if let org = service.organisation {
+                if organisationTerms[org] == nil { organisationTerms[org] = termIDs(graph.organisations[org]?.name ?? "") }
+                add(organisationTerms[org]!, 2)
+            }
             for category in service.categories {
-                add(cachedTerms("c", category.rawValue) { graph.categories[category]?.name ?? "" }, 3)
-                add(cachedTerms("s", category.rawValue) { (graph.categories[category]?.synonyms ?? []).joined(separator: ", ") }, 1)
+                if categoryTerms[category] == nil {
+                    categoryTerms[category] = termIDs(graph.categories[category]?.name ?? "")
+                    synonymTerms[category] = termIDs((graph.categories[category]?.synonyms ?? []).joined(separator: ", "))
+                }
+                add(categoryTerms[category]!, 3)
+                add(synonymTerms[category]!, 1)
             }
             index(service.description, 1)
             index(service.howToRefer, 1)
-            for area in service.areas { add(cachedTerms("a", area.rawValue) { graph.areas[area]?.name ?? "" }, 1) }
-            for language in service.languages { add(cachedTerms("l", language) { language }, 1) }
-            for (term, weight) in weights { partial.text[term, default: []].append((doc, min(weight, 30))) }
+            for area in service.areas {
+                if areaTerms[area] == nil { areaTerms[area] = termIDs(graph.areas[area]?.name ?? "") }
+                add(areaTerms[area]!, 1)
+            }
+            for language in service.languages {
+                if languageTerms[language] == nil { languageTerms[language] = termIDs(language) }
+                add(languageTerms[language]!, 1)
+            }
+            while partial.termDocs.count < partial.terms.count {
+                partial.termDocs.append([])
+                partial.termWeights.append([])
+            }
+            for id in docTerms {
+                let i = Int(id)
+                partial.termDocs[i].append(doc)
+                partial.termWeights[i].append(min(docWeight[i], 30))
+                docWeight[i] = 0
+            }
+            docTerms.removeAll(keepingCapacity: true)
 
             // The record shown in results.
             if n % perShard == 0 { shardText = "SM.put(\"d/\(n / perShard)\",[" } else { shardText += "," }
@@ -275,7 +348,7 @@ struct SearchIndexWriter {
             r.ints("c", service.categories.compactMap { categoryIndex[$0] })
             r.string("ad", service.ages?.description)
             if service.ages?.isForParents == true { r.int("par", service.ages!.minMonths!) }
-            r.int("lr", rings.first?.rawValue ?? 0)
+            r.int("lr", lowestRing?.rawValue ?? 0)
             r.raw("rt", "[" + into.compactMap { route -> String? in
                 guard case .role(let role) = route.from, let ri = roleIndex[role] else { return nil }
                 var item = "[\(ri),\(modeIndex[route.mode] ?? 0)"
@@ -319,24 +392,30 @@ struct SearchIndexWriter {
 
     /// Ascending numbers as deltas; a run of k consecutive numbers after the first is written as −k.
     static func encode(_ ascending: [Int32]) -> String {
-        var parts: [String] = []
-        parts.reserveCapacity(ascending.count)
+        var out = ""
+        encode(ascending, into: &out)
+        return out
+    }
+
+    /// `encode`, appended to `out`.
+    static func encode(_ ascending: [Int32], into out: inout String) {
         var previous: Int32 = -1
         var i = 0
         while i < ascending.count {
             let value = ascending[i]
-            parts.append(String(value - previous))
+            if i > 0 { out += "," }
+            out += String(value - previous)
             previous = value
             var run = 0
             while i + 1 + run < ascending.count && ascending[i + 1 + run] == previous + Int32(run) + 1 { run += 1 }
             if run >= 2 {
-                parts.append(String(-run))
+                out += ","
+                out += String(-run)
                 previous += Int32(run)
                 i += run
             }
             i += 1
         }
-        return parts.joined(separator: ",")
     }
 }
 
@@ -370,5 +449,95 @@ final class PartialIndexes: @unchecked Sendable {
         let value = slots[index]
         slots[index] = .init()
         return value
+    }
+}
+
+/// Every facet a document can be posted to, numbered, and what each field of a service posts:
+/// worked out once before the documents are analysed in parallel, so a document costs a few
+/// array appends rather than building key strings and unions of area sets.
+struct FacetPlan: Sendable {
+    /// The facet keys (`a:glasgow-city`, `g:14`, …) by number.
+    private(set) var keys: [String] = []
+    private var numbers: [String: Int32] = [:]
+
+    struct AreaFacets: Sendable {
+        /// `a:` of the areas a service listing the area serves, per Core's `serves(_:within:)`: the
+        /// area, its ancestors and descendants.
+        var served: [Int32]
+        /// `ax:` of the area itself.
+        var exact: Int32
+    }
+
+    var all: Int32 = 0
+    var areas: [AreaCode: AreaFacets] = [:]
+    /// `g:<months>` per age choice, in choice order.
+    var ages: [(months: Int, facet: Int32)] = []
+    var noAges: Int32 = 0
+    /// `c:` of each category and the categories above it.
+    var categories: [CategoryID: [Int32]] = [:]
+    /// `low:<ring>` by ring number.
+    var lowest: [Int32] = []
+    var lowestSocialWork: Int32 = 0
+    var lowestNone: Int32 = 0
+    var roles: [ReferrerRole: Int32] = [:]
+    var selfReferral: Int32 = 0
+    var costs: [Cost: Int32] = [:]
+    /// `lang:<slug>` per language as written; nil when its slug is empty.
+    var languages: [String: Int32?] = [:]
+    var levels: [LevelID: Int32] = [:]
+
+    private mutating func number(_ key: String) -> Int32 {
+        if let known = numbers[key] { return known }
+        let n = Int32(keys.count)
+        keys.append(key)
+        numbers[key] = n
+        return n
+    }
+
+    init(context: SiteContext, docs: [Service], roles: [ReferrerRole]) {
+        let graph = context.graph
+        all = number("all")
+        var areaCodes = Set(graph.areas.keys)
+        var categoryIDs = Set(graph.categories.keys)
+        var levelIDs: Set<LevelID> = []
+        var languageNames: Set<String> = []
+        for service in docs {
+            areaCodes.formUnion(service.areas)
+            categoryIDs.formUnion(service.categories)
+            levelIDs.formUnion(service.levels)
+            languageNames.formUnion(service.languages)
+        }
+        for code in areaCodes.sorted() {
+            let served = graph.areaAndDescendants(of: code).union(context.ancestorsOfArea[code] ?? graph.ancestors(of: code))
+            areas[code] = AreaFacets(served: served.sorted().map { number("a:" + $0.rawValue) }, exact: number("ax:" + code.rawValue))
+        }
+        ages = HomeForm.ageChoices.map { ($0.months, number("g:\($0.months)")) }
+        noAges = number("g:none")
+        for id in categoryIDs.sorted() {
+            var chain = [id]
+            var current = graph.categories[id]?.parent
+            while let parent = current, !chain.contains(parent) {
+                chain.append(parent)
+                current = graph.categories[parent]?.parent
+            }
+            categories[id] = chain.map { number("c:" + $0.rawValue) }
+        }
+        let highestRing = ContinuumRing.allCases.map(\.rawValue).max() ?? 0
+        lowest = (0...highestRing).map { number("low:\($0)") }
+        lowestSocialWork = number("low:0sw")
+        lowestNone = number("low:0")
+        for role in roles { self.roles[role] = number("r:" + role.rawValue) }
+        // Routes into services come from the graph, so `roles` holds every role; a role only a
+        // route outside the graph names still gets its facet.
+        for routes in context.routesInto.values {
+            for route in routes { if case .role(let role) = route.from, self.roles[role] == nil { self.roles[role] = number("r:" + role.rawValue) } }
+        }
+        selfReferral = number("self")
+        for cost in Cost.allCases { costs[cost] = number("cost:" + cost.rawValue) }
+        for language in languageNames.sorted() {
+            let slug = Slug.make(language)
+            languages[language] = slug.isEmpty ? .some(nil) : number("lang:" + slug)
+        }
+        for level in levelIDs.sorted() { levels[level] = number("lvl:" + level.rawValue) }
     }
 }
