@@ -27,48 +27,81 @@ public struct CoverageBasis: Sendable {
     let position: [ServiceID: Int]
     let ancestors: [AreaCode: [AreaCode]]
     let descendants: [AreaCode: Set<AreaCode>]
-    /// Routes into each service, in route id order.
-    let routesInto: [ServiceID: [ReferralRoute]]
-    /// Services some route leaves from.
-    let refersOn: Set<ServiceID>
     let sortedRoutes: [ReferralRoute]
     let loops: [[ServiceID]]
-    let network: ReferralNetwork
+
+    // Per position in `byName`, so the questions asked of every area read arrays rather than
+    // copying services (a copy retains each of a service's strings and arrays) or hashing ids.
+    /// Each service's id.
+    let ids: [ServiceID]
+    /// Whether the service counts (`isRunning`).
+    let running: [Bool]
+    /// Whether the service is statutory social work (`ServiceGraph.isStatutorySocialWork`).
+    let statutory: [Bool]
+    /// The routes into each service, as indices in `sortedRoutes` (so in route id order).
+    let routesIntoPosition: [[Int32]]
+    /// The routes leaving each service, as indices in `sortedRoutes`.
+    let routesOutOfPosition: [[Int32]]
+    /// Per route in `sortedRoutes`: the position of the service it goes to, and of the service
+    /// it comes from; -1 for a role, or a service the graph does not hold.
+    let routeTo: [Int32]
+    let routeFrom: [Int32]
 
     public init(_ graph: ServiceGraph) {
         self.graph = graph
-        let byName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        // Sorted as positions, then gathered: sorting the services themselves moves (and retains)
+        // whole services at every step.
+        let services = Array(graph.services.values)
+        let keys = services.map { ($0.name, $0.id) }
+        let byName = keys.indices.sorted { keys[$0] < keys[$1] }.map { services[$0] }
         self.byName = byName
+        let ids = byName.map(\.id)
+        self.ids = ids
         var position: [ServiceID: Int] = [:]
         position.reserveCapacity(byName.count)
-        for (i, service) in byName.enumerated() { position[service.id] = i }
+        for (i, id) in ids.enumerated() { position[id] = i }
         self.position = position
         var rank = Array(repeating: 0, count: byName.count)
-        for (r, i) in byName.indices.sorted(by: { byName[$0].id < byName[$1].id }).enumerated() { rank[i] = r }
+        for (r, i) in ids.indices.sorted(by: { ids[$0] < ids[$1] }).enumerated() { rank[i] = r }
         idRank = rank
-        ringBits = byName.map { service in
-            var bits: UInt8 = 0
-            for level in service.levels { if let ring = graph.levels[level]?.ring { bits |= 1 << UInt8(ring.rawValue) } }
-            return bits
-        }
         let rowCategories = graph.categories.keys.sorted()
         self.rowCategories = rowCategories
         rowIndex = Dictionary(uniqueKeysWithValues: rowCategories.enumerated().map { ($1, $0) })
+        // The rows each category counts under: its own and every row above it.
+        var rowsOf: [CategoryID: [Int]] = [:]
+        for (row, id) in rowCategories.enumerated() {
+            for member in graph.categoryAndDescendants(of: id) { rowsOf[member, default: []].append(row) }
+        }
         let words = (byName.count + 63) / 64
-        let serviceCategories = byName.map { Set($0.categories) }
-        rowMembers = rowCategories.map { row in
-            let set = graph.categoryAndDescendants(of: row)
-            var bits = Array(repeating: UInt64(0), count: words)
-            for (i, categories) in serviceCategories.enumerated() where !set.isDisjoint(with: categories) {
-                bits[i >> 6] |= 1 << UInt64(i & 63)
-            }
-            return bits
-        }
+        var rowMembers = Array(repeating: Array(repeating: UInt64(0), count: words), count: rowCategories.count)
         var listing: [AreaCode: [Int]] = [:]
-        for (i, service) in byName.enumerated() {
-            for area in Set(service.areas) { listing[area, default: []].append(i) }
+        var ringBits = Array(repeating: UInt8(0), count: byName.count)
+        var running = Array(repeating: false, count: byName.count)
+        var statutory = Array(repeating: false, count: byName.count)
+        // One pass, reading each service's fields in place (`for service in byName` would copy each).
+        for i in byName.indices {
+            for category in byName[i].categories {
+                for row in rowsOf[category] ?? [] { rowMembers[row][i >> 6] |= 1 << UInt64(i & 63) }
+            }
+            let areas = byName[i].areas
+            for (k, area) in areas.enumerated() where !areas[..<k].contains(area) { listing[area, default: []].append(i) }
+            var bits: UInt8 = 0
+            for level in byName[i].levels { if let ring = graph.levels[level]?.ring { bits |= 1 << UInt8(ring.rawValue) } }
+            ringBits[i] = bits
+            let status = byName[i].status
+            running[i] = status != .closed && status != .inactive
+            // `ServiceGraph.isStatutorySocialWork`: run by social work, its lowest ring statutory.
+            let sector = byName[i].sector ?? byName[i].organisation.flatMap { graph.organisations[$0]?.sector }
+            if sector == .socialWork, bits != 0 {
+                let lowest = ContinuumRing(rawValue: bits.trailingZeroBitCount)
+                statutory[i] = lowest?.isStatutory ?? false
+            }
         }
+        self.rowMembers = rowMembers
         self.listing = listing
+        self.ringBits = ringBits
+        self.running = running
+        self.statutory = statutory
         var ancestors: [AreaCode: [AreaCode]] = [:]
         var descendants: [AreaCode: Set<AreaCode>] = [:]
         for code in graph.areas.keys {
@@ -77,17 +110,27 @@ public struct CoverageBasis: Sendable {
         }
         self.ancestors = ancestors
         self.descendants = descendants
-        sortedRoutes = graph.sortedRoutes
-        var into: [ServiceID: [ReferralRoute]] = [:]
-        var onward: Set<ServiceID> = []
-        for route in sortedRoutes {
-            into[route.to, default: []].append(route)
-            if case .service(let id) = route.from { onward.insert(id) }
+        let sortedRoutes = graph.sortedRoutes
+        self.sortedRoutes = sortedRoutes
+        var intoPosition = Array(repeating: [Int32](), count: byName.count)
+        var outOfPosition = Array(repeating: [Int32](), count: byName.count)
+        var routeTo = Array(repeating: Int32(-1), count: sortedRoutes.count)
+        var routeFrom = Array(repeating: Int32(-1), count: sortedRoutes.count)
+        for (r, route) in sortedRoutes.enumerated() {
+            if let to = position[route.to] {
+                routeTo[r] = Int32(to)
+                intoPosition[to].append(Int32(r))
+            }
+            if case .service(let id) = route.from, let from = position[id] {
+                routeFrom[r] = Int32(from)
+                outOfPosition[from].append(Int32(r))
+            }
         }
-        routesInto = into
-        refersOn = onward
-        loops = graph.referralLoops()
-        network = ReferralNetwork(graph)
+        routesIntoPosition = intoPosition
+        routesOutOfPosition = outOfPosition
+        self.routeTo = routeTo
+        self.routeFrom = routeFrom
+        loops = graph.referralLoops(sortedRoutes: sortedRoutes)
     }
 
     func ancestors(of code: AreaCode) -> [AreaCode] { ancestors[code] ?? graph.ancestors(of: code) }
@@ -150,20 +193,20 @@ public struct CoverageBasis: Sendable {
             let below = areaAndDescendants(of: code).subtracting([code])
             var rowEntries = Array(repeating: Array(repeating: [CoverageEntry](), count: slots), count: rowCategories.count)
             var rowTotals = Array(repeating: [CoverageEntry](), count: rowCategories.count)
-            for i in serving(code) {
-                let service = byName[i]
-                guard isRunning(service) else { continue }
+            for i in serving(code) where running[i] {
+                // Read in place: a copy of the service would retain each of its fields.
+                let areas = byName[i].areas
                 let reach: CoverageReach
-                if service.areas.contains(code) {
+                if areas.contains(code) {
                     reach = .area
-                } else if let wider = service.areas.first(where: above.contains) {
+                } else if let wider = areas.first(where: above.contains) {
                     reach = .wider(wider)
-                } else if let part = service.areas.first(where: below.contains) {
+                } else if let part = areas.first(where: below.contains) {
                     reach = .part(part)
                 } else {
                     continue
                 }
-                let entry = CoverageEntry(service: service.id, name: service.name, reach: reach)
+                let entry = CoverageEntry(service: ids[i], name: byName[i].name, reach: reach)
                 let own = ringBits[i]
                 for (r, inRow) in rowTests.enumerated() where inRow(i) {
                     if own == 0 {

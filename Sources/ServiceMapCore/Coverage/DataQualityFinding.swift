@@ -83,7 +83,13 @@ extension CoverageBasis {
         } else {
             positions = Set(scopes.flatMap(serving)).sorted()
         }
-        for service in positions.map({ byName[$0] }) where service.status != .closed {
+        for i in positions where byName[i].status != .closed {
+            // Most services have nothing to report: those are passed over without copying them.
+            let verified = byName[i].lastVerified
+            let stale = verified.map { $0 < cutoff } ?? true
+            guard stale || routesIntoPosition[i].isEmpty || byName[i].ages == nil || byName[i].levels.isEmpty
+                || (byName[i].areas.isEmpty && scopes.isEmpty) else { continue }
+            let service = byName[i]
             func add(_ kind: DataQualityFinding.Kind, _ field: String?, _ message: String) {
                 let source = field.flatMap { service.sources.fields[$0] } ?? service.sources.locations.first
                 findings.append(DataQualityFinding(kind: kind, service: service.id, name: service.name,
@@ -98,7 +104,7 @@ extension CoverageBasis {
             } else {
                 add(.neverVerified, "last verified", "\(service.name) has never been verified: the site shows its details as \"not yet verified\".")
             }
-            if routesInto[service.id] == nil {
+            if routesIntoPosition[i].isEmpty {
                 add(.missingReferralRoutes, "referred-by",
                     "\(service.name) has no referral route: neither self-referral nor any referrer is recorded, so no search by referrer finds it.")
             }

@@ -84,7 +84,7 @@ extension ServiceGraph {
 extension CoverageBasis {
     /// Positions of the running services that serve a family living in `area`, in id order.
     func runningServices(serving area: AreaCode) -> [Int] {
-        serving(area).filter { isRunning(byName[$0]) }.sorted { idRank[$0] < idRank[$1] }
+        serving(area).filter { running[$0] }.sorted { idRank[$0] < idRank[$1] }
     }
 
     /// `ServiceGraph.graphFindings(_:)`, answered from the basis.
@@ -93,12 +93,14 @@ extension CoverageBasis {
         var findings: [GraphFinding] = []
         for area in areaCodes {
             let local = runningServices(serving: area)
-            let localIDs = Set(local.map { byName[$0].id })
             findings += reachability(area: area, local: local, referrers: options.referrers)
             findings += deadEnds(area: area, local: local)
             // Loops are found once over the whole graph, then reported for each area they touch.
-            for loop in loops where loop.allSatisfy(localIDs.contains) {
-                findings.append(graph.loopFinding(loop, area: area, allRoutes: sortedRoutes))
+            if !loops.isEmpty {
+                let localIDs = Set(local.map { ids[$0] })
+                for loop in loops where loop.allSatisfy(localIDs.contains) {
+                    findings.append(graph.loopFinding(loop, area: area, allRoutes: sortedRoutes))
+                }
             }
             findings += singlePointsOfEntry(area: area, local: local, rings: options.rings)
             findings += levelsWithoutService(area: area, local: local, categories: options.categories, rings: options.rings)
@@ -109,20 +111,62 @@ extension CoverageBasis {
     // MARK: Reach
 
     func reachability(area: AreaCode, local: [Int], referrers: [ReferrerRole]) -> [GraphFinding] {
+        // The services a family in the area can be referred to, whatever their status (as AreaScope).
+        let inArea = serving(area)
+        // The routes from each role into them, in route id order: where every walk from a role starts.
+        var fromRole: [ReferrerRole: [Int32]] = [:]
+        for i in inArea {
+            for r in routesIntoPosition[i] {
+                if case .role(let role) = sortedRoutes[Int(r)].from { fromRole[role, default: []].append(r) }
+            }
+        }
         var roles = referrers
         if roles.isEmpty {
             var seen: Set<ReferrerRole> = []
             for i in local {
-                for route in routesInto[byName[i].id] ?? [] {
-                    if case .role(let role) = route.from { seen.insert(role) }
+                for r in routesIntoPosition[i] {
+                    if case .role(let role) = sortedRoutes[Int(r)].from { seen.insert(role) }
                 }
             }
             roles = ReferrerRole.known.map(\.role).filter(seen.contains) + seen.subtracting(ReferrerRole.known.map(\.role)).sorted()
         }
-        // The services a family in the area can be referred to, whatever their status (as AreaScope).
-        let inArea = Set(serving(area).map { byName[$0].id })
+        var entered = Array(repeating: false, count: byName.count)
+        for i in inArea { entered[i] = true }
+        // The route each service was reached by (its path is its parent's path and this route),
+        // and how many steps in; reset after each role.
+        var via = Array(repeating: Int32(-1), count: byName.count)
+        var steps = Array(repeating: Int32(0), count: byName.count)
         return roles.map { role in
-            let reaches = network.reachableWithoutSocialWork(from: role, entering: inArea.contains)
+            // `ReferralNetwork.reachableWithoutSocialWork(from:entering:)` over positions: breadth
+            // first from the role's routes in route order, never entering a statutory service,
+            // each service reached by the first route that gets there.
+            var queue: [Int] = []
+            func enter(_ r: Int32, depth: Int32) {
+                let to = Int(routeTo[Int(r)])
+                guard to >= 0, via[to] < 0, !statutory[to], entered[to] else { return }
+                via[to] = r
+                steps[to] = depth
+                queue.append(to)
+            }
+            for r in (fromRole[role] ?? []).sorted() { enter(r, depth: 1) }
+            var index = 0
+            while index < queue.count {
+                let current = queue[index]
+                index += 1
+                for r in routesOutOfPosition[current] { enter(r, depth: steps[current] + 1) }
+            }
+            let reaches = queue.sorted { (steps[$0], ids[$0]) < (steps[$1], ids[$1]) }
+            /// The services a reach passes through before its own, in order.
+            /// A route from a role starts a walk; any other came from the service reached before.
+            func through(_ i: Int) -> [Int] {
+                var chain: [Int] = []
+                var from = Int(routeFrom[Int(via[i])])
+                while from >= 0 {
+                    chain.append(from)
+                    from = Int(routeFrom[Int(via[from])])
+                }
+                return chain.reversed()
+            }
             let who = role == .self ? "Self-referral: a family" : "Referred by \(role.label) (\(role.rawValue)): a family"
             let message: String
             if reaches.isEmpty {
@@ -130,15 +174,16 @@ extension CoverageBasis {
             } else {
                 // Named up to a readable length; the finding's services list carries them all.
                 let named = 25
-                var list = reaches.prefix(named).map { reach -> String in
-                    let via = reach.path.dropLast().map { graph.name($0.to) }
-                    return via.isEmpty ? graph.name(reach.service) : "\(graph.name(reach.service)) (via \(via.joined(separator: " → ")))"
+                var list = reaches.prefix(named).map { i -> String in
+                    let chain = through(i)
+                    return chain.isEmpty ? byName[i].name : "\(byName[i].name) (via \(chain.map { byName[$0].name }.joined(separator: " → ")))"
                 }
                 if reaches.count > named { list.append("and \(reaches.count - named) more") }
                 message = "\(who) in \(graph.areaName(area)) can reach \(reaches.count) service\(reaches.count == 1 ? "" : "s") "
                     + "without passing through statutory social work: \(list.joined(separator: "; "))."
             }
-            return GraphFinding(kind: .reachableWithoutSocialWork, area: area, services: reaches.map(\.service), role: role, message: message)
+            for i in queue { via[i] = -1 }
+            return GraphFinding(kind: .reachableWithoutSocialWork, area: area, services: reaches.map { ids[$0] }, role: role, message: message)
         }
     }
 
@@ -148,12 +193,12 @@ extension CoverageBasis {
     /// Services with no route at all are a data-quality finding (`missing-referral-routes`), not a dead end.
     func deadEnds(area: AreaCode, local: [Int]) -> [GraphFinding] {
         local.compactMap { i -> GraphFinding? in
-            let service = byName[i]
-            guard let into = routesInto[service.id], !refersOn.contains(service.id) else { return nil }
-            let ins = into.count
+            let ins = routesIntoPosition[i].count
+            guard ins > 0, routesOutOfPosition[i].isEmpty else { return nil }
+            let name = byName[i].name
             return GraphFinding(
-                kind: .deadEnd, area: area, services: [service.id],
-                message: "\(service.name) takes referrals (\(ins) route\(ins == 1 ? "" : "s") in) but has no recorded onward "
+                kind: .deadEnd, area: area, services: [ids[i]],
+                message: "\(name) takes referrals (\(ins) route\(ins == 1 ? "" : "s") in) but has no recorded onward "
                     + "route: a family whose needs outgrow it, or who leave it, has nowhere recorded to go next.")
         }
     }
@@ -168,18 +213,23 @@ extension CoverageBasis {
         for level in graph.framework(for: area) where rings.isEmpty || level.ring.map(rings.contains) == true {
             let atLevel = local.filter { byName[$0].levels.contains(level.id) }
             guard !atLevel.isEmpty else { continue }
-            let ids = Set(atLevel.map { byName[$0].id })
-            var doorSet: Set<ServiceID> = []
-            var sources: Set<Referrer> = []
-            for id in ids {
-                for route in routesInto[id] ?? [] {
-                    if case .service(let from) = route.from, ids.contains(from) { continue }
-                    doorSet.insert(route.to)
-                    sources.insert(route.from)
+            let members = Set(atLevel)
+            var doorSet: Set<Int> = []
+            // Whether every way in comes from one referrer, and which.
+            var source: Referrer?
+            var severalSources = false
+            for i in atLevel {
+                for r in routesIntoPosition[i] {
+                    let from = Int(routeFrom[Int(r)])
+                    if from >= 0 && members.contains(from) { continue }
+                    doorSet.insert(i)
+                    if severalSources { continue }
+                    let referrer = sortedRoutes[Int(r)].from
+                    if source == nil { source = referrer } else if source != referrer { severalSources = true }
                 }
             }
             guard !doorSet.isEmpty else { continue }
-            let doors = doorSet.sorted()
+            let doors = doorSet.map { ids[$0] }.sorted()
             let levelName = "\(level.name)\(level.ring.map { " (\($0.name))" } ?? "")"
             if doors.count == 1 {
                 let door = doors[0]
@@ -188,7 +238,7 @@ extension CoverageBasis {
                     kind: .singlePointOfEntry, area: area, services: [door], level: level.id, ring: level.ring,
                     message: "In \(graph.areaName(area)), every recorded way into \(levelName) goes to \(graph.name(door))"
                         + (others > 0 ? "; the level's \(others) other service\(others == 1 ? " is" : "s are") reached only from inside the level or not at all." : ".")))
-            } else if sources.count == 1, case .service(let gate) = sources.first! {
+            } else if !severalSources, case .service(let gate) = source! {
                 findings.append(GraphFinding(
                     kind: .singlePointOfEntry, area: area, services: [gate] + doors, level: level.id, ring: level.ring,
                     message: "In \(graph.areaName(area)), \(levelName) is reachable only through \(graph.name(gate)): every recorded route into the level comes from it."))
@@ -226,7 +276,10 @@ extension ServiceGraph {
 
     /// The cycles of service-to-service routes: every elementary cycle, each starting from its
     /// lowest id, shortest first. Found within strongly connected groups (Tarjan). Deterministic.
-    public func referralLoops() -> [[ServiceID]] {
+    public func referralLoops() -> [[ServiceID]] { referralLoops(sortedRoutes: sortedRoutes) }
+
+    /// The same, over routes already sorted (the coverage basis sorts them once).
+    func referralLoops(sortedRoutes: [ReferralRoute]) -> [[ServiceID]] {
         var outgoing: [ServiceID: [ServiceID]] = [:]
         for route in sortedRoutes {
             if case .service(let from) = route.from, services[route.to] != nil, services[from] != nil {
