@@ -84,38 +84,38 @@ extension CoverageBasis {
             positions = Set(scopes.flatMap(serving)).sorted()
         }
         for i in positions where byName[i].status != .closed {
-            // Most services have nothing to report: those are passed over without copying them.
+            // Most services have nothing to report, and are passed over at once.
             let verified = byName[i].lastVerified
             let stale = verified.map { $0 < cutoff } ?? true
             guard stale || routesIntoPosition[i].isEmpty || byName[i].ages == nil || byName[i].levels.isEmpty
                 || (byName[i].areas.isEmpty && scopes.isEmpty) else { continue }
-            let service = byName[i]
+            // Fields are read in place: a copy of the service would retain each of them.
             func add(_ kind: DataQualityFinding.Kind, _ field: String?, _ message: String) {
-                let source = field.flatMap { service.sources.fields[$0] } ?? service.sources.locations.first
-                findings.append(DataQualityFinding(kind: kind, service: service.id, name: service.name,
-                                                   lastVerified: service.lastVerified, source: source, message: message))
+                let source = field.flatMap { byName[i].sources.fields[$0] } ?? byName[i].sources.locations.first
+                findings.append(DataQualityFinding(kind: kind, service: byName[i].id, name: byName[i].name,
+                                                   lastVerified: byName[i].lastVerified, source: source, message: message))
             }
-            if let verified = service.lastVerified {
+            if let verified = byName[i].lastVerified {
                 if verified < cutoff {
                     let months = verified.months(until: options.today)
-                    add(.stale, "last verified", "\(service.name) was last verified on \(verified), \(months) months before \(options.today) "
+                    add(.stale, "last verified", "\(byName[i].name) was last verified on \(verified), \(months) months before \(options.today) "
                         + "(more than \(options.staleAfterMonths) months): check it is still running and its details are right.")
                 }
             } else {
-                add(.neverVerified, "last verified", "\(service.name) has never been verified: the site shows its details as \"not yet verified\".")
+                add(.neverVerified, "last verified", "\(byName[i].name) has never been verified: the site shows its details as \"not yet verified\".")
             }
             if routesIntoPosition[i].isEmpty {
                 add(.missingReferralRoutes, "referred-by",
-                    "\(service.name) has no referral route: neither self-referral nor any referrer is recorded, so no search by referrer finds it.")
+                    "\(byName[i].name) has no referral route: neither self-referral nor any referrer is recorded, so no search by referrer finds it.")
             }
-            if service.ages == nil {
-                add(.missingAges, "ages", "\(service.name) has no age range: searches by a child's age show it with \"ages not stated\".")
+            if byName[i].ages == nil {
+                add(.missingAges, "ages", "\(byName[i].name) has no age range: searches by a child's age show it with \"ages not stated\".")
             }
-            if service.levels.isEmpty {
-                add(.missingLevels, "levels", "\(service.name) has no level of need: coverage counts it under \"level not stated\".")
+            if byName[i].levels.isEmpty {
+                add(.missingLevels, "levels", "\(byName[i].name) has no level of need: coverage counts it under \"level not stated\".")
             }
-            if service.areas.isEmpty && scopes.isEmpty {
-                add(.missingArea, "area", "\(service.name) has no area: it counts for no area in the coverage matrices.")
+            if byName[i].areas.isEmpty && scopes.isEmpty {
+                add(.missingArea, "area", "\(byName[i].name) has no area: it counts for no area in the coverage matrices.")
             }
         }
         return findings

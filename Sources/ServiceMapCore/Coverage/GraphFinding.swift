@@ -229,16 +229,17 @@ extension CoverageBasis {
                 }
             }
             guard !doorSet.isEmpty else { continue }
-            let doors = doorSet.map { ids[$0] }.sorted()
             let levelName = "\(level.name)\(level.ring.map { " (\($0.name))" } ?? "")"
-            if doors.count == 1 {
-                let door = doors[0]
+            if doorSet.count == 1 {
+                let door = ids[doorSet.first!]
                 let others = atLevel.count - 1
                 findings.append(GraphFinding(
                     kind: .singlePointOfEntry, area: area, services: [door], level: level.id, ring: level.ring,
                     message: "In \(graph.areaName(area)), every recorded way into \(levelName) goes to \(graph.name(door))"
                         + (others > 0 ? "; the level's \(others) other service\(others == 1 ? " is" : "s are") reached only from inside the level or not at all." : ".")))
             } else if !severalSources, case .service(let gate) = source! {
+                // Sorted only here: a level with several doors and several sources is no finding.
+                let doors = doorSet.map { ids[$0] }.sorted()
                 findings.append(GraphFinding(
                     kind: .singlePointOfEntry, area: area, services: [gate] + doors, level: level.id, ring: level.ring,
                     message: "In \(graph.areaName(area)), \(levelName) is reachable only through \(graph.name(gate)): every recorded route into the level comes from it."))
