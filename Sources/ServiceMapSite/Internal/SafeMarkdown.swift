@@ -72,13 +72,22 @@ enum SafeMarkdown {
             return out
         }
         if hasBold { out = out.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "") }
+        // One line: the same rule as below without splitting the text into lines by characters
+        // ("drop-in" alone sent every description through the split).
+        if !out.containsUTF8(0x0A) {
+            guard !out.isEmpty else { return out }
+            return plainLine(Substring(out))
+        }
         return out
-            .split(separator: "\n").map { line -> String in
-                let t = line.trimmingSpaces()
-                if t.hasPrefix("#") { return t.drop { $0 == "#" }.trimmingSpaces() }
-                if t.hasPrefix("- ") || t.hasPrefix("* ") { return String(t.dropFirst(2)) }
-                return String(line)
-            }.joined(separator: "\n")
+            .split(separator: "\n").map(plainLine).joined(separator: "\n")
+    }
+
+    /// A line without its heading or list marker.
+    private static func plainLine(_ line: Substring) -> String {
+        let t = line.trimmingSpaces()
+        if t.hasPrefix("#") { return t.drop { $0 == "#" }.trimmingSpaces() }
+        if t.hasPrefix("- ") || t.hasPrefix("* ") { return String(t.dropFirst(2)) }
+        return String(line)
     }
 
     /// Escapes, then turns `**x**`, `*x*` and `[text](url)` into elements.
