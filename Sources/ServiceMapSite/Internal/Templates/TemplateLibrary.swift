@@ -21,30 +21,34 @@ struct TemplateLibrary: Sendable {
     }
 }
 
-/// Libraries for rendering on many threads at once, each used by one thread at a time.
+/// A copy of the templates for each rendering thread.
 ///
 /// Rendering retains the templates' nodes and texts as it walks them. With one library shared by
 /// every thread, each of those retains is an atomic write to memory another core is writing too,
-/// and on a large build half the rendering time went on that. Each copy here is parsed from the
-/// sources, so it shares nothing with the others.
+/// and on a large build half the rendering time went on that. Each thread here renders with its
+/// own copy, parsed from the same sources, so no two threads touch the same template memory.
 final class TemplatePool: @unchecked Sendable {
     private let sources: [(name: String, text: String)]
     private let lock = NSLock()
-    private var idle: [TemplateLibrary] = []
+    private var byThread: [UInt: TemplateLibrary] = [:]
 
     init(sources: [(String, String)]) {
         self.sources = sources.map { (name: $0.0, text: $0.1) }
     }
 
     func render(_ name: String, _ values: TemplateValue) -> String {
-        let library = checkOut()
-        defer { checkIn(library) }
-        return library.render(name, values)
+        library().render(name, values)
     }
 
-    private func checkOut() -> TemplateLibrary {
+    /// This thread's copy (a build's threads are the few of Dispatch's pool, so copies are few).
+    private func library() -> TemplateLibrary {
+        #if canImport(Glibc)
+        let thread = UInt(pthread_self())
+        #else
+        let thread = UInt(bitPattern: unsafeBitCast(pthread_self(), to: Int.self))
+        #endif
         lock.lock()
-        if let library = idle.popLast() {
+        if let library = byThread[thread] {
             lock.unlock()
             return library
         }
@@ -52,13 +56,10 @@ final class TemplatePool: @unchecked Sendable {
         var library = TemplateLibrary()
         // The sources parsed when the theme was loaded: they cannot fail now.
         for (name, text) in sources { try? library.register(text, named: name) }
-        return library
-    }
-
-    private func checkIn(_ library: TemplateLibrary) {
         lock.lock()
-        idle.append(library)
+        byThread[thread] = library
         lock.unlock()
+        return library
     }
 }
 
@@ -160,26 +161,31 @@ struct TemplateRenderer {
         return nil
     }
 
+    /// Appends a value's text, read in place (native strings are contiguous; others are copied).
     private mutating func append(_ text: String, escaped: Bool) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard escaped else { output.append(contentsOf: bytes); return }
-            var plain = 0
-            for (index, byte) in bytes.enumerated() {
-                let replacement: StaticString
-                switch byte {
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&#39;"
-                default: continue
-                }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<index]))
-                output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-                plain = index + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain...]))
+        if text.utf8.withContiguousStorageIfAvailable({ bytes in append(bytes, escaped: escaped) }) == nil {
+            var copy = text
+            copy.withUTF8 { append($0, escaped: escaped) }
         }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool) {
+        guard escaped else { output.append(contentsOf: bytes); return }
+        var plain = 0
+        for (index, byte) in bytes.enumerated() {
+            let replacement: StaticString
+            switch byte {
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "\""): replacement = "&quot;"
+            case UInt8(ascii: "'"): replacement = "&#39;"
+            default: continue
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain..<index]))
+            output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            plain = index + 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plain...]))
     }
 }
