@@ -52,8 +52,7 @@ struct PageRenderer {
             context.countPage()
             return
         }
-        let content = context.theme.render(template, typed)
-        let crumbs = values["breadcrumbs"] == nil ? "" : context.theme.render("breadcrumbs", typed)
+        let hasCrumbs = values["breadcrumbs"] != nil
         let frame = context.frame(kind: kind, root: root) {
             var shell: [String: Any] = [
                 "root": root, "siteTitle": context.options.title, "tagline": context.options.tagline, "pageKind": kind,
@@ -63,17 +62,18 @@ struct PageRenderer {
             shell = shell.compacted
             return context.theme.render("layout", shell)
         }
-        var html = ""
-        html.reserveCapacity(frame.count + content.utf8.count + crumbs.utf8.count + 256)
+        // The page is assembled as bytes: the frame's text, and the templates rendered in place.
+        var html: [UInt8] = []
+        html.reserveCapacity(16384)
         for part in frame {
             switch part {
-            case .text(let text): html += text
-            case .title: html += Escape.html(title)
-            case .breadcrumbs: html += crumbs
-            case .content: html += content
+            case .text(let text): html.append(contentsOf: text)
+            case .title: html.append(contentsOf: Escape.html(title).utf8)
+            case .breadcrumbs: if hasCrumbs { context.theme.render("breadcrumbs", typed, into: &html) }
+            case .content: context.theme.render(template, typed, into: &html)
             }
         }
-        try context.write(html, to: path)
+        try context.write(bytes: html, to: path)
         context.countPage()
     }
 

@@ -203,20 +203,23 @@ final class SiteContext: @unchecked Sendable {
     // MARK: Frames
 
     enum FramePart {
-        case text(String)
+        case text([UInt8])
         case title
         case breadcrumbs
         case content
     }
 
     private let frameLock = NSLock()
-    private var frames: [String: [FramePart]] = [:]
+    /// Frames by thread, then by kind and depth: each rendering thread keeps its own copy, so no
+    /// two threads retain the same frame (see TemplatePool).
+    private var frames: [UInt: [String: [FramePart]]] = [:]
 
     /// The layout around pages of one kind at one depth, split at the per-page markers.
     func frame(kind: String, root: String, render: () -> String) -> [FramePart] {
         let key = kind + "|" + root
+        let thread = TemplatePool.currentThread
         frameLock.lock()
-        if let known = frames[key] {
+        if let known = frames[thread]?[key] {
             frameLock.unlock()
             return known
         }
@@ -229,15 +232,15 @@ final class SiteContext: @unchecked Sendable {
                 rest.range(of: marker.0).map { ($0, marker.1) }
             }.min { $0.0.lowerBound < $1.0.lowerBound }
             guard let (range, part) = next else {
-                parts.append(.text(String(rest)))
+                parts.append(.text(Array(rest.utf8)))
                 break
             }
-            if range.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<range.lowerBound]))) }
+            if range.lowerBound > rest.startIndex { parts.append(.text(Array(rest[..<range.lowerBound].utf8))) }
             parts.append(part)
             rest = rest[range.upperBound...]
         }
         frameLock.lock()
-        frames[key] = parts
+        frames[thread, default: [:]][key] = parts
         frameLock.unlock()
         return parts
     }
@@ -252,22 +255,28 @@ final class SiteContext: @unchecked Sendable {
     /// renaming the finished folder, so a crash never leaves a half-written site in place; an
     /// incremental one writes in place but first removes the manifest, so the next build is full.
     func write(_ text: String, to path: String) throws {
-        if let ledger, !ledger.needsWrite(text, to: path) { return }
+        var text = text
+        try text.withUTF8 { try write(bytes: UnsafeRawBufferPointer($0), to: path) }
+    }
+
+    func write(bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try write(bytes: $0, to: path) }
+    }
+
+    private func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
+        if let ledger, !ledger.needsWrite(bytes: bytes, to: path) { return }
         let full = stagingPrefix + path
         let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw SiteBuildError(step: "", message: "\(full): cannot create (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
-        var text = text
-        try text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SiteBuildError(step: "", message: "\(full): cannot write (\(String(cString: strerror(errno))))")
-                }
-                offset += n
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SiteBuildError(step: "", message: "\(full): cannot write (\(String(cString: strerror(errno))))")
             }
+            offset += n
         }
     }
 }

@@ -51,6 +51,10 @@ struct Theme: Sendable {
         pool.render(template, values)
     }
 
+    func render(_ template: String, _ values: TemplateValue, into output: inout [UInt8]) {
+        pool.render(template, values, into: &output)
+    }
+
     /// Markers put in place of per-page values when a frame is rendered once for many pages.
     /// Control characters: Mustache's escaping leaves them alone and imported text cannot hold
     /// them in a title, since titles are escaped by `Escape.html` before they are put in.

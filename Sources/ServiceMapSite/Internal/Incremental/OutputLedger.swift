@@ -81,6 +81,13 @@ final class OutputLedger: @unchecked Sendable {
         return record(path, content: fingerprint.hex, size: text.utf8.count)
     }
 
+    /// The same for bytes. (Fingerprints the same as the text they spell.)
+    func needsWrite(bytes: UnsafeRawBufferPointer, to path: String) -> Bool {
+        var fingerprint = Fingerprint()
+        fingerprint.add(bytes: bytes)
+        return record(path, content: fingerprint.hex, size: bytes.count)
+    }
+
     /// Records `data` as the content of `path`; false when the folder already holds exactly it.
     func needsWrite(_ data: Data, to path: String) -> Bool {
         record(path, content: Fingerprint.of(data), size: data.count)

@@ -14,10 +14,18 @@ struct TemplateLibrary: Sendable {
 
     /// Renders the named template with `values`; an unknown name renders nothing.
     func render(_ name: String, _ values: TemplateValue) -> String {
-        guard let template = templates[name] else { return "" }
-        var renderer = TemplateRenderer(library: self, values: values)
+        var bytes: [UInt8] = []
+        render(name, values, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Renders the named template with `values` after the bytes already in `output`.
+    func render(_ name: String, _ values: TemplateValue, into output: inout [UInt8]) {
+        guard let template = templates[name] else { return }
+        var renderer = TemplateRenderer(library: self, values: values, output: output)
+        output = []
         renderer.render(template.nodes, indentation: [])
-        return String(decoding: renderer.output, as: UTF8.self)
+        output = renderer.output
     }
 }
 
@@ -40,13 +48,22 @@ final class TemplatePool: @unchecked Sendable {
         library().render(name, values)
     }
 
+    func render(_ name: String, _ values: TemplateValue, into output: inout [UInt8]) {
+        library().render(name, values, into: &output)
+    }
+
+    /// An identifier of the calling thread, for per-thread copies.
+    static var currentThread: UInt {
+        #if canImport(Glibc)
+        UInt(pthread_self())
+        #else
+        UInt(bitPattern: unsafeBitCast(pthread_self(), to: Int.self))
+        #endif
+    }
+
     /// This thread's copy (a build's threads are the few of Dispatch's pool, so copies are few).
     private func library() -> TemplateLibrary {
-        #if canImport(Glibc)
-        let thread = UInt(pthread_self())
-        #else
-        let thread = UInt(bitPattern: unsafeBitCast(pthread_self(), to: Int.self))
-        #endif
+        let thread = Self.currentThread
         lock.lock()
         if let library = byThread[thread] {
             lock.unlock()
@@ -75,10 +92,11 @@ struct TemplateRenderer {
     /// stops here instead of exhausting the stack.
     static let maximumPartialDepth = 64
 
-    init(library: TemplateLibrary, values: TemplateValue) {
+    init(library: TemplateLibrary, values: TemplateValue, output: [UInt8] = []) {
         self.library = library
         self.stack = [values]
-        output.reserveCapacity(8192)
+        self.output = output
+        self.output.reserveCapacity(self.output.count + 8192)
     }
 
     /// Renders `nodes`. Inside a standalone partial, `indentation` goes before each line: before the
