@@ -45,6 +45,19 @@ enum SafeLink {
         guard var text = raw?.trimmingSpacesAndNewlines(), !text.isEmpty else { return nil }
         // Browsers ignore tabs and newlines inside URLs ("java\nscript:"), so refuse any control character.
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        if !text.containsUTF8(where: { $0 >= 0x80 }) {
+            // Plain ASCII (nearly every link): the same checks on bytes, without case-folding copies.
+            var bytes = Array(text.utf8)
+            if bytes.count >= 4 && bytes[..<4].map({ $0 | 0x20 }) == Array("www.".utf8) {
+                text = "https://" + text
+                bytes = Array(text.utf8)
+            }
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let scheme = String(decoding: bytes[..<colon].map { ($0 >= 65 && $0 <= 90) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            guard scheme == "http" || scheme == "https" else { return nil }
+            guard bytes[(colon + 1)...].starts(with: [0x2F, 0x2F]), bytes.count > scheme.utf8.count + 3 else { return nil }
+            return percentEncodeUnsafe(text)
+        }
         if text.lowercased().hasPrefix("www.") { text = "https://" + text }
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let scheme = text[..<colon].lowercased()
@@ -58,9 +71,17 @@ enum SafeLink {
         let address = text.lowercased().hasPrefix("mailto:") ? String(text.dropFirst(7)) : text
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !address.unicodeScalars.contains(where: { $0.value <= 0x20 || "<>\"'()[]\\,;:".unicodeScalars.contains($0) })
+            !address.unicodeScalars.contains(where: { $0.value <= 0x20 || Self.refusedInEmail($0) })
         else { return nil }
         return "mailto:" + address
+    }
+
+    /// Characters an address may not hold in a mailto link: <>"'()[]\,;:
+    private static func refusedInEmail(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "<", ">", "\"", "'", "(", ")", "[", "]", "\\", ",", ";", ":": return true
+        default: return false
+        }
     }
 
     static func phone(_ raw: String?) -> String? {
@@ -74,13 +95,25 @@ enum SafeLink {
         return "tel:" + digits
     }
 
+    /// Printable ASCII characters that have no business in a URL attribute: "'<>`{}|\^ and space.
+    private static func unsafeInURL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "{"),
+             UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: " "):
+            return true
+        default: return false
+        }
+    }
+
     /// Percent-encodes characters that have no business in a URL attribute (quotes, spaces,
     /// angle brackets, backticks, non-ASCII), leaving the rest of the URL as written.
     static func percentEncodeUnsafe(_ text: String) -> String {
+        // Most links are printable ASCII with nothing to encode: returned as they are.
+        if !text.containsUTF8(where: { !(0x21...0x7E).contains($0) || Self.unsafeInURL($0) }) { return text }
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case 0x21...0x7E where !"\"'<>`{}|\\^ ".utf8.contains(byte):
+            case 0x21...0x7E where !Self.unsafeInURL(byte):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

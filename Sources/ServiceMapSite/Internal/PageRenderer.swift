@@ -163,14 +163,16 @@ struct PageRenderer {
             rendered = true
             v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
             // Top-level values: Mustache looks names up level by level, so flatter is faster.
-            v.merge(serviceValues(service)) { current, _ in current }
+            addServiceValues(service, to: &v)
             v["pathway"] = servicePathway(service, path: path)
         }
         return rendered
     }
 
-    func serviceValues(_ service: Service) -> [String: Any] {
-        var s: [String: Any] = ["name": service.name, "stem": context.serviceStem[service.id] ?? ""]
+    /// A service's facts, added to its page's values (no key of theirs is one the page sets).
+    func addServiceValues(_ service: Service, to s: inout [String: Any]) {
+        s["name"] = service.name
+        s["stem"] = context.serviceStem[service.id] ?? ""
         if let org = service.organisation {
             s["organisation"] = ["name": graph.organisations[org]?.name ?? org.rawValue,
                                  "href": graph.organisations[org] == nil ? "" : context.organisationPath(org)].compacted
@@ -252,7 +254,7 @@ struct PageRenderer {
             s["otherDetails"] = service.attributes.keys.sorted().map { ["label": $0, "value": service.attributes[$0]!] }
         }
         s["shortlistPhone"] = service.contact.phone
-        return s  // compacted with the rest of the page's values
+        // Compacted with the rest of the page's values.
     }
 
     // MARK: Browse pages

@@ -10,7 +10,7 @@ import ServiceMapCore
 /// its referral diagram) costs far more than this, and in a directory of a hundred thousand
 /// services a rebuild after one edit would otherwise spend its time re-deriving pages it keeps.
 ///
-/// The key must change whenever the page would. `PageRenderer.serviceValues`, `serviceItem` and
+/// The key must change whenever the page would. `PageRenderer.addServiceValues`, `serviceItem` and
 /// `servicePathway` read nothing that is not added here; a test lists `Service`'s stored
 /// properties, so a new field cannot be shown on the page without being considered here.
 struct ServicePageKeys {
