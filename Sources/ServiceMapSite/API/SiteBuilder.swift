@@ -101,11 +101,11 @@ public struct SiteBuilder: Sendable {
                         try? fm.removeItem(at: output.appendingPathComponent(path))
                         removed += 1
                     }
-                    try Self.replace(output.appendingPathComponent(SiteManifest.fileName), with: Data(manifest.text.utf8))
+                    try Self.replace(output.appendingPathComponent(SiteManifest.fileName), with: Data(manifest.bytes))
                     return
                 }
                 try Data("servicemap static site\n".utf8).write(to: staging.appendingPathComponent(Self.markerFileName))
-                try Data(manifest.text.utf8).write(to: staging.appendingPathComponent(SiteManifest.fileName))
+                try Data(manifest.bytes).write(to: staging.appendingPathComponent(SiteManifest.fileName))
                 if fm.fileExists(atPath: output.path) {
                     let old = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                     try? fm.removeItem(at: old)

@@ -561,8 +561,15 @@ struct PageRenderer {
             ] as [[String: Any]]
         }
         // sitemap.xml with relative URLs: the site does not know where it will be served from.
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        func add(_ path: String) { xml += "<url><loc>\(Escape.html(path))</loc></url>\n" }
+        // A line per page of the site: written as bytes, a hundred thousand string interpolations
+        // being most of the step's time in a rebuild.
+        var xml: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8)
+        xml.reserveCapacity(context.servicesByName.count * 64 + 4096)
+        func add(_ path: String) {
+            xml.append(contentsOf: "<url><loc>".utf8)
+            xml.append(contentsOf: Escape.html(path).utf8)
+            xml.append(contentsOf: "</loc></url>\n".utf8)
+        }
         for path in ["index.html", "a-z/index.html", "areas/index.html", "levels/index.html", "categories/index.html",
                      "organisations/index.html", "sitemap.html", "shortlist.html", Self.mapsPath] { add(path) }
         for l in letters { add("a-z/\(l).html") }
@@ -572,8 +579,8 @@ struct PageRenderer {
         for category in context.sortedCategories { add(context.categoryPath(category.id)) }
         for org in context.sortedOrganisations { add(context.organisationPath(org.id)) }
         for service in context.servicesByName { add(context.servicePath(service.id)) }
-        xml += "</urlset>\n"
-        try context.write(xml, to: "sitemap.xml")
+        xml.append(contentsOf: "</urlset>\n".utf8)
+        try context.write(bytes: xml, to: "sitemap.xml")
     }
 }
 

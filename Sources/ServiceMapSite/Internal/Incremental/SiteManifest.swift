@@ -93,20 +93,22 @@ struct SiteManifest: Sendable {
     }
 
     /// The manifest's text: entries in path order, so the same site always gives the same file.
-    var text: String {
-        var out = Self.header + "\nidentity " + identity + "\n"
-        for name in steps.keys.sorted() { out += "step " + steps[name]! + " " + name + "\n" }
-        out.reserveCapacity(out.utf8.count + entries.count * 96)
-        for path in entries.keys.sorted() {
-            let entry = entries[path]!
-            out += entry.content
-            out += " "
-            out += entry.inputs ?? "-"
-            out += " "
-            out += String(entry.size)
-            out += " "
-            out += path
-            out += "\n"
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The text as UTF-8 bytes (a line per file of the site: built without String appends).
+    var bytes: [UInt8] {
+        var out = Array((Self.header + "\nidentity " + identity + "\n").utf8)
+        for name in steps.keys.sorted() { out.append(contentsOf: ("step " + steps[name]! + " " + name + "\n").utf8) }
+        out.reserveCapacity(out.count + entries.count * 100)
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            out.append(contentsOf: entry.content.utf8)
+            out.append(0x20)
+            out.append(contentsOf: (entry.inputs ?? "-").utf8)
+            out.append(0x20)
+            out.append(contentsOf: String(entry.size).utf8)
+            out.append(0x20)
+            out.append(contentsOf: path.utf8)
+            out.append(0x0A)
         }
         return out
     }
