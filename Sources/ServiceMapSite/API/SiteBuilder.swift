@@ -120,17 +120,26 @@ public struct SiteBuilder: Sendable {
         for (index, (name, run)) in steps.enumerated() {
             progress("[\(index + 1)/\(steps.count)] \(name)")
             let start = DispatchTime.now().uptimeNanoseconds
+            // A step ends when its files are on disk: the writer's queue is drained, and a file it
+            // could not write fails this step.
+            func stop() {
+                try? context?.writer.drain()
+                context?.writer.close()
+                if target == staging { try? fm.removeItem(at: staging) }
+            }
             do {
                 try run()
+                try context?.writer.drain()
             } catch let error as SiteBuildError {
-                if target == staging { try? fm.removeItem(at: staging) }
+                stop()
                 throw SiteBuildError(step: name, message: error.message)
             } catch {
-                if target == staging { try? fm.removeItem(at: staging) }
+                stop()
                 throw SiteBuildError(step: name, message: "\(error.localizedDescription)")
             }
             timings.append(.init(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
+        context.writer.close()
         let manifest = ledger.manifest(identity: identity)
         let (written, unchanged) = ledger.counts
         return SiteBuildReport(

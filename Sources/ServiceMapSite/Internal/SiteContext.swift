@@ -250,35 +250,22 @@ final class SiteContext: @unchecked Sendable {
     func countPage(_ n: Int = 1) { pageCounter.increment(by: n) }
     var pagesWritten: Int { pageCounter.value }
 
-    /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
-    /// which for a hundred thousand pages costs more than rendering them. A full build publishes by
+    /// Files are written by `writer`, off the rendering threads. A full build publishes by
     /// renaming the finished folder, so a crash never leaves a half-written site in place; an
     /// incremental one writes in place but first removes the manifest, so the next build is full.
+    let writer = FileWriter()
+
     func write(_ text: String, to path: String) throws {
-        var text = text
-        try text.withUTF8 { try write(bytes: UnsafeRawBufferPointer($0), to: path) }
+        var copy = text
+        let changed = copy.withUTF8 { ledger?.needsWrite(bytes: UnsafeRawBufferPointer($0), to: path) ?? true }
+        if changed { try writer.enqueue(.text(text), to: stagingPrefix + path) }
     }
 
     func write(bytes: [UInt8], to path: String) throws {
-        try bytes.withUnsafeBytes { try write(bytes: $0, to: path) }
+        let changed = bytes.withUnsafeBytes { ledger?.needsWrite(bytes: $0, to: path) ?? true }
+        if changed { try writer.enqueue(.bytes(bytes), to: stagingPrefix + path) }
     }
 
-    private func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
-        if let ledger, !ledger.needsWrite(bytes: bytes, to: path) { return }
-        let full = stagingPrefix + path
-        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw SiteBuildError(step: "", message: "\(full): cannot create (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SiteBuildError(step: "", message: "\(full): cannot write (\(String(cString: strerror(errno))))")
-            }
-            offset += n
-        }
-    }
 }
 
 /// Strings filled in by parallel workers, one slot each, read after the workers finish.
