@@ -151,7 +151,7 @@ struct SearchIndexWriter {
             nextCache.append(key: .init(documentKeys[n]), facets: documentFacets, terms: packed)
         }
         nextCache.terms = termList
-        try SiteBuilder.replace(context.staging.appendingPathComponent(SearchAnalysisCache.fileName), with: nextCache.data)
+        try nextCache.write(in: context.staging)
 
         // The records shown in results, `perShard` documents a file. A shard whose documents'
         // keys and the numbering of areas, needs and roles are as last time is kept unread.
@@ -193,8 +193,20 @@ struct SearchIndexWriter {
         let frozenFacetPostings = facetPostings
         try PageRenderer(context).parallel(facetNames.count) { i in
             let name = facetNames[i]
+            let keys = frozenFacetFiles[name]!.sorted()
+            // The file is made from its keys and their lists alone: when they are as last time,
+            // it is kept unmade (fingerprinting the lists costs far less than writing them out).
+            if let ledger = context.ledger {
+                var inputs = Fingerprint()
+                inputs.add("search facet file")
+                for key in keys {
+                    inputs.add(key)
+                    inputs.add(postings: frozenFacetPostings[frozenFacets[key]!])
+                }
+                if ledger.keepPage("search/f/\(name).js", inputs: inputs) { return }
+            }
             var out = "SM.put(\"f/\(name)\",{"
-            for (j, key) in frozenFacetFiles[name]!.sorted().enumerated() {
+            for (j, key) in keys.enumerated() {
                 if j > 0 { out += "," }
                 Escape.jsonString(key, into: &out)
                 out += ":["
@@ -233,8 +245,21 @@ struct SearchIndexWriter {
         let frozenWeights = termWeights
         try PageRenderer(context).parallel(termNames.count) { i in
             let name = termNames[i]
+            let terms = frozenTermFiles[name]!.sorted()
+            // Kept unmade when its words' postings are as last time, as a facet file is.
+            if let ledger = context.ledger {
+                var inputs = Fingerprint()
+                inputs.add("search term file")
+                for term in terms {
+                    inputs.add(term)
+                    let number = Int(frozenNumbers[term]!)
+                    inputs.add(postings: frozenDocs[number])
+                    inputs.add(postings: frozenWeights[number])
+                }
+                if ledger.keepPage("search/t/\(name).js", inputs: inputs) { return }
+            }
             var out = "SM.put(\"t/\(name)\",{"
-            for (j, term) in frozenTermFiles[name]!.sorted().enumerated() {
+            for (j, term) in terms.enumerated() {
                 if j > 0 { out += "," }
                 Escape.jsonString(term, into: &out)
                 let number = Int(frozenNumbers[term]!)
@@ -485,14 +510,18 @@ struct SearchIndexWriter {
         let pageKeys = PageRenderer(context).servicePageKeys
         let graph = context.graph
         var keys: [Fingerprint] = []
-        for (position, service) in context.servicesByName.enumerated() where service.status != .closed {
+        let services = context.servicesByName
+        keys.reserveCapacity(services.count)
+        // By position, reading fields in place: copying a service costs a retain per field.
+        for position in services.indices where services[position].status != .closed {
             var f = Fingerprint()
             f.add("search document")
             f.add(pageKeys[position])
-            for category in service.categories {
+            for category in services[position].categories {
                 f.add(list: graph.categories[category]?.synonyms ?? [])
             }
-            f.add(graph.sector(of: service)?.rawValue ?? "-")
+            let sector = services[position].sector ?? services[position].organisation.flatMap { graph.organisations[$0]?.sector }
+            f.add(sector?.rawValue ?? "-")
             keys.append(f)
         }
         return keys
@@ -696,6 +725,11 @@ extension Fingerprint {
         for language in plan.languages.keys.sorted() { add(language); add(plan.languages[language]!.map(Int.init) ?? -1) }
         add(-2)
         for level in plan.levels.keys.sorted() { add(level.rawValue); add(Int(plan.levels[level]!)) }
+    }
+
+    /// A posting list (or its weights), by its bytes.
+    mutating func add(postings: [Int32]) {
+        postings.withUnsafeBytes { add(bytes: $0) }
     }
 
     mutating func add(_ numbers: [Int]) {

@@ -72,7 +72,9 @@ struct SearchAnalysisCache {
 
     // MARK: File
 
-    var data: Data {
+    var data: Data { Data(bytes) }
+
+    var bytes: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(64 + terms.count * 12 + keys.count * 40 + (facets.count + packedTerms.count) * 4)
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
@@ -96,7 +98,44 @@ struct SearchAnalysisCache {
             u32(UInt32(documentTerms.count))
             for term in documentTerms { u32(term) }
         }
-        return Data(out)
+        return out
+    }
+
+    /// Writes the cache into `folder`: to a temporary file renamed over the last cache, so the
+    /// next build reads a whole one or none. Plain POSIX calls, as `SiteContext.write`: Foundation
+    /// would sync the file to disk.
+    func write(in folder: URL) throws {
+        let path = folder.appendingPathComponent(Self.fileName).path
+        let temporary = path + ".new-\(ProcessInfo.processInfo.processIdentifier)"
+        func failure(_ what: String) -> SiteBuildError {
+            SiteBuildError(step: "", message: "\(path): cannot \(what) (\(String(cString: strerror(errno))))")
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw failure("create") }
+        let bytes = self.bytes
+        let complete = bytes.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+        let error = complete ? nil : failure("write")
+        close(fd)
+        if let error {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = failure("replace")
+            unlink(temporary)
+            throw error
+        }
     }
 
     /// The cache in `folder` when it was written under `analysisKey`; nil when there is none, it
