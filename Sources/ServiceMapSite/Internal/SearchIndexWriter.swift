@@ -503,8 +503,8 @@ struct SearchIndexWriter {
     /// Per document, a fingerprint of everything `analyse` and `record` read of its service and
     /// of the records it names. The service page key (`ServicePageKeys`) already holds the
     /// service's every field and path, its organisation's, needs' and areas' names, its levels'
-    /// rings and the routes into it; the analysis also reads its needs' synonyms and its sector,
-    /// which may come from its organisation.
+    /// rings and the routes into it, and its organisation's sector (the service's sector, read by
+    /// the lowest-ring facet, may come from it); the analysis also reads its needs' synonyms.
     /// The documents are the services of `servicesByName` that are not closed, in its order.
     static func documentKeys(_ context: SiteContext) -> [Fingerprint] {
         let pageKeys = PageRenderer(context).servicePageKeys
@@ -520,8 +520,6 @@ struct SearchIndexWriter {
             for category in services[position].categories {
                 f.add(list: graph.categories[category]?.synonyms ?? [])
             }
-            let sector = services[position].sector ?? services[position].organisation.flatMap { graph.organisations[$0]?.sector }
-            f.add(sector?.rawValue ?? "-")
             keys.append(f)
         }
         return keys
