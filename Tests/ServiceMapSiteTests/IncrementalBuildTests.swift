@@ -224,25 +224,34 @@ struct IncrementalBuildTests {
     @Test func theSearchCacheRoundTrips() throws {
         var key = Fingerprint()
         key.add("analysis")
-        var cache = SearchAnalysisCache(analysisKey: .init(key))
-        cache.terms = ["famili", "support", "gàidhlig"]
         var first = Fingerprint(), second = Fingerprint()
         first.add("one")
         second.add("two")
-        cache.append(key: .init(first), facets: [0, 3, 7], terms: [SearchAnalysisCache.pack(term: 2, weight: 30), SearchAnalysisCache.pack(term: 0, weight: 1)])
-        cache.append(key: .init(second), facets: [], terms: [SearchAnalysisCache.pack(term: 1, weight: 6)])
-        let data = cache.data
-        let back = try #require(data.withUnsafeBytes { SearchAnalysisCache.parse($0, analysisKey: .init(key), facetCount: 8) })
-        #expect(back.terms == cache.terms && back.keys == cache.keys)
-        #expect(Array(back.facets(of: 0)) == [0, 3, 7] && back.facets(of: 1).isEmpty)
-        #expect(back.terms(of: 0).map { back.terms[SearchAnalysisCache.term($0)] } == ["gàidhlig", "famili"])
-        #expect(back.terms(of: 0).map(SearchAnalysisCache.weight) == [30, 1])
-        #expect(back.data == data)
+        var builder = SearchAnalysisCache.Builder(analysisKey: .init(key), capacity: 0)
+        builder.add(key: .init(first), facets: [0, 3, 7, 300],
+                    terms: [SearchAnalysisCache.pack(term: 2, weight: 30), SearchAnalysisCache.pack(term: 0, weight: 1)])
+        builder.add(key: .init(second), facets: [], terms: [SearchAnalysisCache.pack(term: 1, weight: 6)])
+        let bytes = builder.finish(terms: ["famili", "support", "gàidhlig"])
+        let back = try #require(SearchAnalysisCache.parse(bytes, analysisKey: .init(key), facetCount: 301))
+        #expect(back.terms == ["famili", "support", "gàidhlig"] && back.keys == [.init(first), .init(second)])
+        func decoded(_ position: Int) -> (facets: [Int32], terms: [String], weights: [Int32]) {
+            var facets: [Int32] = [], terms: [String] = [], weights: [Int32] = []
+            back.forEach(document: position, facet: { facets.append($0) }, term: {
+                terms.append(back.terms[SearchAnalysisCache.term($0)])
+                weights.append(SearchAnalysisCache.weight($0))
+            })
+            return (facets, terms, weights)
+        }
+        #expect(decoded(0).facets == [0, 3, 7, 300] && decoded(0).terms == ["gàidhlig", "famili"] && decoded(0).weights == [30, 1])
+        #expect(decoded(1).facets == [] && decoded(1).terms == ["support"] && decoded(1).weights == [6])
         var other = Fingerprint()
         other.add("another analysis")
-        #expect(data.withUnsafeBytes { SearchAnalysisCache.parse($0, analysisKey: .init(other), facetCount: 8) } == nil)
-        #expect(data.withUnsafeBytes { SearchAnalysisCache.parse($0, analysisKey: .init(key), facetCount: 7) } == nil)
-        #expect(data.dropLast(1).withUnsafeBytes { SearchAnalysisCache.parse($0, analysisKey: .init(key), facetCount: 8) } == nil)
+        #expect(SearchAnalysisCache.parse(bytes, analysisKey: .init(other), facetCount: 301) == nil)
+        #expect(SearchAnalysisCache.parse(bytes, analysisKey: .init(key), facetCount: 300) == nil)
+        #expect(SearchAnalysisCache.parse(Array(bytes.dropLast(1)), analysisKey: .init(key), facetCount: 301) == nil)
+        var cut = bytes
+        cut.remove(at: SearchAnalysisCache.magic.count + 20)
+        #expect(SearchAnalysisCache.parse(cut, analysisKey: .init(key), facetCount: 301) == nil)
     }
 
     /// A seeded run of edits of every kind on random services, each built over the last site and compared

@@ -53,7 +53,7 @@ struct SearchIndexWriter {
         for folder in ["f", "v", "t", "d"] {
             try fm.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        let docs = context.servicesByName.filter { $0.status != .closed }
+        let docs = SearchDocuments(context.servicesByName)
         let areaIndex = Dictionary(uniqueKeysWithValues: context.sortedAreas.enumerated().map { ($1.code, $0) })
         let categoryIndex = Dictionary(uniqueKeysWithValues: context.sortedCategories.enumerated().map { ($1.id, $0) })
         let roles = roles()
@@ -103,8 +103,8 @@ struct SearchIndexWriter {
         var termList: [String] = []
         var termDocs: [[Int32]] = []
         var termWeights: [[Int32]] = []
-        var nextCache = SearchAnalysisCache(analysisKey: .init(analysisKey))
-        nextCache.keys.reserveCapacity(docs.count)
+        // About as large as the last cache, and a few bytes a document more when there was none.
+        var nextCache = SearchAnalysisCache.Builder(analysisKey: .init(analysisKey), capacity: cache.map { $0.byteCount + $0.byteCount / 8 } ?? docs.count * 128)
         func number(_ term: String) -> Int32 {
             if let known = termNumbers[term] { return known }
             let number = Int32(termList.count)
@@ -119,22 +119,22 @@ struct SearchIndexWriter {
         var fromJob = partialList.map { [Int32](repeating: -1, count: $0.terms.count) }
         var job = 0
         var analysed = 0
+        var documentFacets: [Int32] = []
         var packed: [UInt32] = []
         for n in docs.indices {
             let doc = Int32(n)
+            documentFacets.removeAll(keepingCapacity: true)
             packed.removeAll(keepingCapacity: true)
-            let documentFacets: ArraySlice<Int32>
             if cached[n] >= 0, let cache {
-                documentFacets = cache.facets(of: cached[n])
-                for item in cache.terms(of: cached[n]) {
+                cache.forEach(document: cached[n], facet: { documentFacets.append($0) }, term: { item in
                     let old = SearchAnalysisCache.term(item)
                     if fromCache[old] < 0 { fromCache[old] = number(cache.terms[old]) }
                     packed.append(SearchAnalysisCache.pack(term: fromCache[old], weight: SearchAnalysisCache.weight(item)))
-                }
+                })
             } else {
                 while analysed == partialList[job].count { job += 1; analysed = 0 }
                 let partial = partialList[job]
-                documentFacets = partial.facets(of: analysed)
+                documentFacets.append(contentsOf: partial.facets(of: analysed))
                 for item in partial.terms(of: analysed) {
                     let old = SearchAnalysisCache.term(item)
                     if fromJob[job][old] < 0 { fromJob[job][old] = number(partial.terms.string(Int32(old))) }
@@ -148,10 +148,9 @@ struct SearchIndexWriter {
                 termDocs[term].append(doc)
                 termWeights[term].append(SearchAnalysisCache.weight(item))
             }
-            nextCache.append(key: .init(documentKeys[n]), facets: documentFacets, terms: packed)
+            nextCache.add(key: .init(documentKeys[n]), facets: documentFacets, terms: packed)
         }
-        nextCache.terms = termList
-        try nextCache.write(in: context.staging)
+        try SearchAnalysisCache.write(nextCache.finish(terms: termList), in: context.staging)
 
         // The records shown in results, `perShard` documents a file. A shard whose documents'
         // keys and the numbering of areas, needs and roles are as last time is kept unread.
@@ -333,7 +332,7 @@ struct SearchIndexWriter {
     ///
     /// What this reads of a service and of the records it names must be in `documentKey`, and
     /// what it reads of the directory as a whole in `analysisKey`: the cache trusts them.
-    static func analyse(_ numbers: ArraySlice<Int>, of docs: [Service], context: SiteContext, facetPlan: FacetPlan) -> Partial {
+    static func analyse(_ numbers: ArraySlice<Int>, of docs: SearchDocuments, context: SiteContext, facetPlan: FacetPlan) -> Partial {
         let graph = context.graph
         var partial = Partial()
         // The last document posted to each facet: a facet reached twice by one document (two of
@@ -573,6 +572,23 @@ struct SearchIndexWriter {
     }
 }
 
+/// The search documents: the services of `SiteContext.servicesByName` that are not closed, in its
+/// order, kept as positions there so that listing them copies no service (a copy costs a retain
+/// per field, and a large directory's search step spent a fifth of its time on them).
+struct SearchDocuments: RandomAccessCollection {
+    let services: [Service]
+    let positions: [Int]
+
+    init(_ servicesByName: [Service]) {
+        services = servicesByName
+        positions = servicesByName.indices.filter { servicesByName[$0].status != .closed }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { positions.count }
+    subscript(n: Int) -> Service { services[positions[n]] }
+}
+
 /// A JSON object written key by key, with script-safe strings. Keys are servicemap's own.
 struct JSONObject {
     private(set) var body = ""
@@ -648,18 +664,20 @@ struct FacetPlan: Sendable {
         return n
     }
 
-    init(context: SiteContext, docs: [Service], roles: [ReferrerRole]) {
+    init(context: SiteContext, docs: SearchDocuments, roles: [ReferrerRole]) {
         let graph = context.graph
         all = number("all")
         var areaCodes = Set(graph.areas.keys)
         var categoryIDs = Set(graph.categories.keys)
         var levelIDs: Set<LevelID> = []
         var languageNames: Set<String> = []
-        for service in docs {
-            areaCodes.formUnion(service.areas)
-            categoryIDs.formUnion(service.categories)
-            levelIDs.formUnion(service.levels)
-            languageNames.formUnion(service.languages)
+        // Fields read in place: a copy of each service would cost a retain per field.
+        let services = docs.services
+        for position in docs.positions {
+            areaCodes.formUnion(services[position].areas)
+            categoryIDs.formUnion(services[position].categories)
+            levelIDs.formUnion(services[position].levels)
+            languageNames.formUnion(services[position].languages)
         }
         for code in areaCodes.sorted() {
             let served = graph.areaAndDescendants(of: code).union(context.ancestorsOfArea[code] ?? graph.ancestors(of: code))

@@ -16,16 +16,17 @@ import Foundation
 /// not listed in the manifest and is not part of the published pages; a lost or unreadable cache
 /// only means every document is analysed again.
 ///
-/// Format, integers little-endian:
+/// Format: numbers are LEB128 varints (most are below 128: one byte), keys 16 bytes, the trailer
+/// fixed-width little-endian; the terms come last, as they are numbered while documents are added.
 ///
-///     "servicemap search cache 1\n"
-///     analysis key (16 bytes)
-///     UInt32 term count, then per term: UInt32 byte length, UTF-8 bytes
-///     UInt32 document count, then per document: key (16 bytes), UInt32 facet count, facet
-///     numbers (UInt32 each), UInt32 term count, terms (UInt32 each: term number × 32 + weight)
+///     "servicemap search cache 2\n"
+///     analysis key
+///     per document: key, facet count, facet numbers, term count, terms (term number × 32 + weight)
+///     term count, then per term: byte length, UTF-8 bytes
+///     UInt64 offset of the term count, UInt64 document count
 struct SearchAnalysisCache {
     static let fileName = ".servicemap-search-cache"
-    static let magic = Array("servicemap search cache 1\n".utf8)
+    static let magic = Array("servicemap search cache 2\n".utf8)
 
     /// A fingerprint's digest, as stored.
     struct Key: Hashable, Sendable {
@@ -35,84 +36,107 @@ struct SearchAnalysisCache {
         init(x: UInt64, y: UInt64) { self.x = x; self.y = y }
     }
 
-    var analysisKey: Key
     /// Term texts by number.
-    var terms: [String] = []
-    /// Per document: its key, and where its facets and terms end in the flat lists.
-    var keys: [Key] = []
-    var facetEnds: [Int] = []
-    var facets: [Int32] = []
-    var termEnds: [Int] = []
-    /// Term number × 32 + weight (a weight is at most 30).
-    var packedTerms: [UInt32] = []
-
-    init(analysisKey: Key) { self.analysisKey = analysisKey }
+    let terms: [String]
+    /// Per document, its key, and where its facet count starts in `bytes`.
+    let keys: [Key]
+    private let starts: [Int]
+    /// The file: documents are decoded from it when asked for, not copied into arrays.
+    private let bytes: [UInt8]
 
     var count: Int { keys.count }
-
-    func facets(of document: Int) -> ArraySlice<Int32> {
-        facets[(document == 0 ? 0 : facetEnds[document - 1])..<facetEnds[document]]
-    }
-
-    func terms(of document: Int) -> ArraySlice<UInt32> {
-        packedTerms[(document == 0 ? 0 : termEnds[document - 1])..<termEnds[document]]
-    }
-
-    mutating func append(key: Key, facets documentFacets: some Sequence<Int32>, terms documentTerms: some Sequence<UInt32>) {
-        keys.append(key)
-        facets.append(contentsOf: documentFacets)
-        facetEnds.append(facets.count)
-        packedTerms.append(contentsOf: documentTerms)
-        termEnds.append(packedTerms.count)
-    }
+    var byteCount: Int { bytes.count }
 
     static func pack(term: Int32, weight: Int32) -> UInt32 { UInt32(term) << 5 | UInt32(weight) }
     static func term(_ packed: UInt32) -> Int { Int(packed >> 5) }
     static func weight(_ packed: UInt32) -> Int32 { Int32(packed & 31) }
 
-    // MARK: File
-
-    var data: Data { Data(bytes) }
-
-    var bytes: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(64 + terms.count * 12 + keys.count * 40 + (facets.count + packedTerms.count) * 4)
-        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        out.append(contentsOf: Self.magic)
-        u64(analysisKey.x)
-        u64(analysisKey.y)
-        u32(UInt32(terms.count))
-        for term in terms {
-            u32(UInt32(term.utf8.count))
-            out.append(contentsOf: term.utf8)
+    /// Calls `facet` with each facet number of the document at `position`, then `term` with each
+    /// of its packed terms.
+    func forEach(document position: Int, facet: (Int32) -> Void, term: (UInt32) -> Void) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = starts[position]
+            for _ in 0..<Self.varint(buffer, &offset) { facet(Int32(truncatingIfNeeded: Self.varint(buffer, &offset))) }
+            for _ in 0..<Self.varint(buffer, &offset) { term(UInt32(truncatingIfNeeded: Self.varint(buffer, &offset))) }
         }
-        u32(UInt32(keys.count))
-        for document in 0..<keys.count {
-            u64(keys[document].x)
-            u64(keys[document].y)
-            let documentFacets = self.facets(of: document)
-            u32(UInt32(documentFacets.count))
-            for facet in documentFacets { u32(UInt32(bitPattern: facet)) }
-            let documentTerms = self.terms(of: document)
-            u32(UInt32(documentTerms.count))
-            for term in documentTerms { u32(term) }
-        }
-        return out
     }
 
-    /// Writes the cache into `folder`: to a temporary file renamed over the last cache, so the
-    /// next build reads a whole one or none. Plain POSIX calls, as `SiteContext.write`: Foundation
-    /// would sync the file to disk.
-    func write(in folder: URL) throws {
-        let path = folder.appendingPathComponent(Self.fileName).path
+    /// The varint at `offset`, moving past it; the caller has checked the bytes are there.
+    @inline(__always)
+    private static func varint(_ buffer: UnsafeBufferPointer<UInt8>, _ offset: inout Int) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = buffer[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    /// Builds the next cache's bytes, document by document in document order.
+    struct Builder {
+        private(set) var bytes: [UInt8] = []
+        private var documents = 0
+
+        init(analysisKey: Key, capacity: Int) {
+            bytes.reserveCapacity(capacity)
+            bytes.append(contentsOf: SearchAnalysisCache.magic)
+            append(analysisKey)
+        }
+
+        private mutating func append(_ key: Key) {
+            withUnsafeBytes(of: key.x.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: key.y.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+
+        @inline(__always)
+        private mutating func varint(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            bytes.append(UInt8(value))
+        }
+
+        mutating func add(key: Key, facets: some Collection<Int32>, terms: some Collection<UInt32>) {
+            append(key)
+            varint(UInt64(facets.count))
+            for facet in facets { varint(UInt64(UInt32(bitPattern: facet))) }
+            varint(UInt64(terms.count))
+            for term in terms { varint(UInt64(term)) }
+            documents += 1
+        }
+
+        /// The file, with the term texts by number.
+        mutating func finish(terms: [String]) -> [UInt8] {
+            let termsOffset = bytes.count
+            varint(UInt64(terms.count))
+            for term in terms {
+                varint(UInt64(term.utf8.count))
+                bytes.append(contentsOf: term.utf8)
+            }
+            withUnsafeBytes(of: UInt64(termsOffset).littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(documents).littleEndian) { bytes.append(contentsOf: $0) }
+            return bytes
+        }
+    }
+
+    // MARK: File
+
+    /// Writes a cache's bytes into `folder`: to a temporary file renamed over the last cache, so
+    /// the next build reads a whole one or none. Plain POSIX calls, as `SiteContext.write`:
+    /// Foundation would sync the file to disk.
+    static func write(_ bytes: [UInt8], in folder: URL) throws {
+        let path = folder.appendingPathComponent(fileName).path
         let temporary = path + ".new-\(ProcessInfo.processInfo.processIdentifier)"
         func failure(_ what: String) -> SiteBuildError {
             SiteBuildError(step: "", message: "\(path): cannot \(what) (\(String(cString: strerror(errno))))")
         }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw failure("create") }
-        let bytes = self.bytes
         let complete = bytes.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
@@ -142,54 +166,66 @@ struct SearchAnalysisCache {
     /// is another build's, or it cannot be read.
     static func read(in folder: URL, analysisKey: Key, facetCount: Int) -> SearchAnalysisCache? {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path) else { return nil }
-        return data.withUnsafeBytes { parse($0, analysisKey: analysisKey, facetCount: facetCount) }
+        return parse([UInt8](data), analysisKey: analysisKey, facetCount: facetCount)
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, analysisKey: Key, facetCount facetLimit: Int) -> SearchAnalysisCache? {
-        var offset = 0
-        func u32() -> UInt32? {
-            guard offset + 4 <= bytes.count else { return nil }
-            defer { offset += 4 }
-            return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        }
-        func u64() -> UInt64? {
-            guard offset + 8 <= bytes.count else { return nil }
-            defer { offset += 8 }
-            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        }
-        guard bytes.count >= magic.count, bytes.prefix(magic.count).elementsEqual(magic) else { return nil }
-        offset = magic.count
-        guard let kx = u64(), let ky = u64(), Key(x: kx, y: ky) == analysisKey else { return nil }
-        var cache = SearchAnalysisCache(analysisKey: analysisKey)
-        guard let termCount = u32() else { return nil }
-        cache.terms.reserveCapacity(Int(termCount))
-        for _ in 0..<termCount {
-            guard let length = u32().map(Int.init), offset + length <= bytes.count else { return nil }
-            cache.terms.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self))
-            offset += length
-        }
-        guard let documentCount = u32() else { return nil }
-        cache.keys.reserveCapacity(Int(documentCount))
-        cache.facetEnds.reserveCapacity(Int(documentCount))
-        cache.termEnds.reserveCapacity(Int(documentCount))
-        for _ in 0..<documentCount {
-            guard let x = u64(), let y = u64(), let facetCount = u32().map(Int.init), offset + facetCount * 4 <= bytes.count else { return nil }
-            cache.keys.append(Key(x: x, y: y))
-            for _ in 0..<facetCount {
-                let facet = Int32(bitPattern: u32()!)
-                guard facet >= 0 && Int(facet) < facetLimit else { return nil }
-                cache.facets.append(facet)
+    /// Checks every document and term is whole and in range, so decoding later needs no checks.
+    static func parse(_ bytes: [UInt8], analysisKey: Key, facetCount facetLimit: Int) -> SearchAnalysisCache? {
+        let header = magic.count + 16
+        guard bytes.count >= header + 16, bytes.prefix(magic.count).elementsEqual(magic) else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> SearchAnalysisCache? in
+            let raw = UnsafeRawBufferPointer(buffer)
+            func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            guard Key(x: u64(magic.count), y: u64(magic.count + 8)) == analysisKey else { return nil }
+            let end = bytes.count - 16
+            let termsOffset = Int(truncatingIfNeeded: u64(end))
+            let documentCount = Int(truncatingIfNeeded: u64(end + 8))
+            guard termsOffset >= header && termsOffset <= end && documentCount >= 0 && documentCount <= (termsOffset - header) / 18 else { return nil }
+            var offset = 0
+            /// A varint that ends before `limit`.
+            func varint(_ limit: Int) -> Int? {
+                var value = 0
+                var shift = 0
+                while offset < limit && shift < 63 {
+                    let byte = buffer[offset]
+                    offset += 1
+                    value |= Int(byte & 0x7F) << shift
+                    if byte < 0x80 { return value }
+                    shift += 7
+                }
+                return nil
             }
-            cache.facetEnds.append(cache.facets.count)
-            guard let count = u32().map(Int.init), offset + count * 4 <= bytes.count else { return nil }
-            for _ in 0..<count {
-                let packed = u32()!
-                guard term(packed) < cache.terms.count else { return nil }
-                cache.packedTerms.append(packed)
+            offset = termsOffset
+            guard let termCount = varint(end), termCount <= end - offset else { return nil }
+            var terms: [String] = []
+            terms.reserveCapacity(termCount)
+            for _ in 0..<termCount {
+                guard let length = varint(end), length <= end - offset else { return nil }
+                terms.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[offset..<offset + length]), as: UTF8.self))
+                offset += length
             }
-            cache.termEnds.append(cache.packedTerms.count)
+            guard offset == end else { return nil }
+            var keys: [Key] = []
+            var starts: [Int] = []
+            keys.reserveCapacity(documentCount)
+            starts.reserveCapacity(documentCount)
+            offset = header
+            for _ in 0..<documentCount {
+                guard offset + 16 <= termsOffset else { return nil }
+                keys.append(Key(x: u64(offset), y: u64(offset + 8)))
+                offset += 16
+                starts.append(offset)
+                guard let facets = varint(termsOffset) else { return nil }
+                for _ in 0..<facets {
+                    guard let facet = varint(termsOffset), facet < facetLimit else { return nil }
+                }
+                guard let count = varint(termsOffset) else { return nil }
+                for _ in 0..<count {
+                    guard let packed = varint(termsOffset), packed <= UInt32.max, term(UInt32(packed)) < termCount else { return nil }
+                }
+            }
+            guard offset == termsOffset else { return nil }
+            return SearchAnalysisCache(terms: terms, keys: keys, starts: starts, bytes: bytes)
         }
-        guard offset == bytes.count else { return nil }
-        return cache
     }
 }
