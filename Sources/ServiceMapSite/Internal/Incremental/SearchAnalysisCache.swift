@@ -165,8 +165,26 @@ struct SearchAnalysisCache {
     /// The cache in `folder` when it was written under `analysisKey`; nil when there is none, it
     /// is another build's, or it cannot be read.
     static func read(in folder: URL, analysisKey: Key, facetCount: Int) -> SearchAnalysisCache? {
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path) else { return nil }
-        return parse([UInt8](data), analysisKey: analysisKey, facetCount: facetCount)
+        // Read straight into the array the documents are decoded from: through `Data` the file
+        // (tens of megabytes for a large directory) would be copied once more.
+        let fd = open(folder.appendingPathComponent(fileName).path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return nil }
+        let size = Int(status.st_size)
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = Foundation.read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { complete = n == 0 && count == size; break }
+                count += n
+            }
+        }
+        guard complete && bytes.count == size else { return nil }
+        return parse(bytes, analysisKey: analysisKey, facetCount: facetCount)
     }
 
     /// Checks every document and term is whole and in range, so decoding later needs no checks.
