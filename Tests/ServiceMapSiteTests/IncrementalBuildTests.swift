@@ -138,6 +138,122 @@ struct IncrementalBuildTests {
         try expectIncrementalEqualsFull(before, moved)
     }
 
+    /// Edits that change what the search index reads of a service or of the records it names,
+    /// each built over the site of the unedited directory: the analyses kept in the search cache
+    /// must never stand in for a changed service's.
+    @Test func editsTheSearchIndexReadsEqualAFullBuild() throws {
+        let before = SiteFixtures.synthetic(count: 20)
+        let someCategory = before.services["synthetic-5"]!.categories[0]
+        var edits: [(String, (inout ServiceGraph) -> Void)] = [
+            ("category renamed", { $0.categories[someCategory]!.name = "Zither lessons" }),
+            ("category synonyms", { $0.categories[someCategory]!.synonyms.append("quokka") }),
+            ("category moved", { $0.categories[someCategory]!.parent = $0.categories.keys.sorted().first { $0 != someCategory } }),
+            ("area renamed", { $0.areas["bromley"]!.name = "Bromley Borough" }),
+            ("ages", { $0.services["synthetic-7"]!.ages = AgeRange(minMonths: 24, maxMonths: 59) }),
+            ("no ages", { $0.services["synthetic-7"]!.ages = nil }),
+            ("closed", { $0.services["synthetic-2"]!.status = .closed }),
+            ("pilot", { $0.services["synthetic-8"]!.status = .pilot }),
+            ("languages", { $0.services["synthetic-9"]!.languages = ["Gàidhlig"] }),
+            ("how to refer", { $0.services["synthetic-10"]!.howToRefer = "Ring the xylophone desk." }),
+            ("cost", { $0.services["synthetic-11"]!.cost = nil }),
+            ("organisation sector", {
+                $0.services["synthetic-12"]!.organisation = "bromley-council"
+                $0.services["synthetic-12"]!.levels = []
+                $0.organisations["bromley-council"]!.sector = .socialWork
+            }),
+            ("level ring", { $0.levels["scotland-additional"]!.ring = .childInNeed }),
+            ("role route", { $0.insert(ReferralRoute(from: .role(.self), to: "synthetic-13", mode: .selfReferral, conditions: "Yak owners")) }),
+            ("first service removed: every document number shifts", {
+                let first = $0.services.values.min { ($0.name, $0.id) < ($1.name, $1.id) }!.id
+                $0.services[first] = nil
+                $0.routes = $0.routes.filter { $0.value.to != first && $0.value.from != .service(first) }
+            }),
+            ("service added first", {
+                $0.services["aardvark"] = Service(
+                    id: "aardvark", name: "Aardvark drop-in", description: "Synthetic: added before every other.",
+                    areas: ["glasgow-city"], categories: [someCategory], sources: Sources(citations: ["synthetic"]))
+            }),
+        ]
+        edits.append(("new area served", { $0.services["synthetic-14"]!.areas.append("scotland") }))
+        for (name, edit) in edits {
+            var after = before
+            edit(&after)
+            let (report, _) = try expectIncrementalEqualsFull(before, after)
+            #expect(report.incremental, "\(name)")
+        }
+    }
+
+    /// An incremental build takes unchanged services' analyses from the cache, so it rewrites
+    /// only the document shards of the services that changed; a cache it cannot read only makes
+    /// it analyse every service again.
+    @Test func theSearchCacheKeepsUnchangedShards() throws {
+        let before = SiteFixtures.synthetic(count: 30)
+        var after = before
+        // Renamed in place: it keeps its place in name order, so its document number.
+        after.services["synthetic-17"]!.name = "Synthetic service 17 babies quince"
+        let site = SiteFixtures.temporaryFolder("incremental")
+        try SiteBuilder(graph: before, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let cacheFile = site.appendingPathComponent(SearchAnalysisCache.fileName)
+        #expect(FileManager.default.fileExists(atPath: cacheFile.path))
+        let shards = try FileManager.default.contentsOfDirectory(atPath: site.appendingPathComponent("search/d").path).sorted()
+        let stamps = try shards.map { try Self.stamp(site.appendingPathComponent("search/d/" + $0)) }
+        Thread.sleep(forTimeInterval: 0.01)
+        try SiteBuilder(graph: after, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let rewritten = try zip(shards, stamps).filter { try Self.stamp(site.appendingPathComponent("search/d/" + $0.0)) != $0.1 }.map(\.0)
+        #expect(rewritten.count == 1, "rewrote \(rewritten)")
+        let texts = try rewritten.map { String(decoding: try Data(contentsOf: site.appendingPathComponent("search/d/" + $0)), as: UTF8.self) }
+        #expect(texts.contains { $0.contains("babies quince") })
+
+        // A damaged cache is not read: the build analyses everything and still equals a full one.
+        var damaged = try Data(contentsOf: cacheFile)
+        damaged.removeLast(5)
+        try damaged.write(to: cacheFile)
+        var again = after
+        again.services["synthetic-3"]!.name = "Renamed synthetic service"
+        try SiteBuilder(graph: again, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let fresh = SiteFixtures.temporaryFolder("full")
+        var full = Self.options
+        full.incremental = false
+        try SiteBuilder(graph: again, theme: SiteFixtures.theme, output: fresh, options: full).build()
+        let updated = Self.tree(site), expected = Self.tree(fresh)
+        #expect(updated.keys.sorted() == expected.keys.sorted())
+        for (path, data) in expected where updated[path] != data { Issue.record("\(path) differs from a full build") }
+    }
+
+    /// The cache reads back what it wrote, and refuses another analysis key or a cut-short file.
+    @Test func theSearchCacheRoundTrips() throws {
+        var key = Fingerprint()
+        key.add("analysis")
+        var first = Fingerprint(), second = Fingerprint()
+        first.add("one")
+        second.add("two")
+        var builder = SearchAnalysisCache.Builder(analysisKey: .init(key), capacity: 0)
+        builder.add(key: .init(first), facets: [0, 3, 7, 300],
+                    terms: [SearchAnalysisCache.pack(term: 2, weight: 30), SearchAnalysisCache.pack(term: 0, weight: 1)])
+        builder.add(key: .init(second), facets: [], terms: [SearchAnalysisCache.pack(term: 1, weight: 6)])
+        let bytes = builder.finish(terms: ["famili", "support", "gàidhlig"])
+        let back = try #require(SearchAnalysisCache.parse(bytes, analysisKey: .init(key), facetCount: 301))
+        #expect(back.terms == ["famili", "support", "gàidhlig"] && back.keys == [.init(first), .init(second)])
+        func decoded(_ position: Int) -> (facets: [Int32], terms: [String], weights: [Int32]) {
+            var facets: [Int32] = [], terms: [String] = [], weights: [Int32] = []
+            back.forEach(document: position, facet: { facets.append($0) }, term: {
+                terms.append(back.terms[SearchAnalysisCache.term($0)])
+                weights.append(SearchAnalysisCache.weight($0))
+            })
+            return (facets, terms, weights)
+        }
+        #expect(decoded(0).facets == [0, 3, 7, 300] && decoded(0).terms == ["gàidhlig", "famili"] && decoded(0).weights == [30, 1])
+        #expect(decoded(1).facets == [] && decoded(1).terms == ["support"] && decoded(1).weights == [6])
+        var other = Fingerprint()
+        other.add("another analysis")
+        #expect(SearchAnalysisCache.parse(bytes, analysisKey: .init(other), facetCount: 301) == nil)
+        #expect(SearchAnalysisCache.parse(bytes, analysisKey: .init(key), facetCount: 300) == nil)
+        #expect(SearchAnalysisCache.parse(Array(bytes.dropLast(1)), analysisKey: .init(key), facetCount: 301) == nil)
+        var cut = bytes
+        cut.remove(at: SearchAnalysisCache.magic.count + 20)
+        #expect(SearchAnalysisCache.parse(cut, analysisKey: .init(key), facetCount: 301) == nil)
+    }
+
     /// A seeded run of edits of every kind on random services, each built over the last site and compared
     /// with a full build: the incremental folder never drifts from the full one.
     @Test func aRunOfRandomEditsNeverDriftsFromAFullBuild() throws {

@@ -82,7 +82,7 @@ public struct SiteBuilder: Sendable {
                 for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage", "maps"] {
                     try fm.createDirectory(at: target.appendingPathComponent(folder), withIntermediateDirectories: true)
                 }
-                ledger = OutputLedger(previous: previous)
+                ledger = OutputLedger(previous: previous, identity: identity)
                 context = SiteContext(graph: graph, options: options, theme: theme, staging: target)
                 context.ledger = ledger
             }),

@@ -53,7 +53,7 @@ struct SearchIndexWriter {
         for folder in ["f", "v", "t", "d"] {
             try fm.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        let docs = context.servicesByName.filter { $0.status != .closed }
+        let docs = SearchDocuments(context.servicesByName)
         let areaIndex = Dictionary(uniqueKeysWithValues: context.sortedAreas.enumerated().map { ($1.code, $0) })
         let categoryIndex = Dictionary(uniqueKeysWithValues: context.sortedCategories.enumerated().map { ($1.id, $0) })
         let roles = roles()
@@ -61,45 +61,119 @@ struct SearchIndexWriter {
         let modeIndex = Dictionary(uniqueKeysWithValues: ReferralMode.allCases.enumerated().map { ($1, $0) })
         let facetPlan = FacetPlan(context: context, docs: docs, roles: roles)
         let perShard = context.options.documentsPerShard
-
-        // The documents are analysed in parallel, a run of whole shards per job: each job writes
-        // its shards and keeps its own postings, which are then joined in document order, so every
-        // posting list stays ascending and the files are the same whatever the number of cores.
         let shards = (docs.count + perShard - 1) / perShard
-        let workers = max(1, context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
-        let jobs = min(shards, workers * 8)
-        let partials = PartialIndexes(count: jobs)
-        try PageRenderer(context).parallel(jobs) { job in
-            let firstShard = shards * job / jobs
-            let endShard = shards * (job + 1) / jobs
-            let range = (firstShard * perShard)..<min(docs.count, endShard * perShard)
-            partials.set(job, try Self.analyse(docs[range], context: context, facetPlan: facetPlan,
-                                               areaIndex: areaIndex, categoryIndex: categoryIndex, roleIndex: roleIndex, modeIndex: modeIndex))
+
+        // Each document's analysis (its facets and weighted terms) comes from the last build's
+        // cache when its key is unchanged; the rest are analysed here (SearchAnalysisCache).
+        let analysisKey = Self.analysisKey(context, facetPlan: facetPlan, roles: roles)
+        let documentKeys = Self.documentKeys(context)
+        let cache = context.ledger?.isIncremental == true
+            ? SearchAnalysisCache.read(in: context.staging, analysisKey: .init(analysisKey), facetCount: facetPlan.keys.count) : nil
+        var cachedAt: [SearchAnalysisCache.Key: Int] = [:]
+        if let cache {
+            cachedAt.reserveCapacity(cache.count)
+            for (position, key) in cache.keys.enumerated() { cachedAt[key] = position }
         }
-        // Joined in job order, so each list stays ascending.
+        // Per document: its place in the cache, or -1 when it is analysed afresh.
+        var cached = [Int](repeating: -1, count: docs.count)
+        var fresh: [Int] = []
+        for n in docs.indices {
+            if let position = cachedAt[.init(documentKeys[n])] { cached[n] = position } else { fresh.append(n) }
+        }
+
+        // The fresh documents are analysed in parallel, in runs; each job numbers terms in its
+        // own table, and the analyses are joined below in document order, so every posting list
+        // stays ascending and the files are the same whatever the number of cores.
+        let workers = max(1, context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+        let jobs = min(fresh.count, workers * 8)
+        let partials = PartialIndexes(count: jobs)
+        let freshDocuments = fresh
+        try PageRenderer(context).parallel(jobs) { job in
+            let range = (freshDocuments.count * job / jobs)..<(freshDocuments.count * (job + 1) / jobs)
+            partials.set(job, Self.analyse(freshDocuments[range], of: docs, context: context, facetPlan: facetPlan))
+        }
+        var partialList: [Partial] = []
+        for job in 0..<jobs { partialList.append(partials.take(job)) }
+
+        // Joined in document order. Terms are numbered by first use, whether they come from the
+        // cache or a fresh analysis, and the new cache is written in the same order: a full and an
+        // incremental build of one directory make the same cache.
         var facetPostings = Array(repeating: [Int32](), count: facetPlan.keys.count)
-        var termNumbers: [String: Int] = [:]
+        var termNumbers: [String: Int32] = [:]
         var termList: [String] = []
         var termDocs: [[Int32]] = []
         var termWeights: [[Int32]] = []
-        for job in 0..<jobs {
-            let partial = partials.take(job)
-            for (id, list) in partial.facets.enumerated() where !list.isEmpty { facetPostings[id].append(contentsOf: list) }
-            for local in 0..<partial.terms.count {
-                let term = partial.terms.string(Int32(local))
-                let number: Int
-                if let known = termNumbers[term] {
-                    number = known
-                } else {
-                    number = termList.count
-                    termNumbers[term] = number
-                    termList.append(term)
-                    termDocs.append([])
-                    termWeights.append([])
+        // About as large as the last cache, and a few bytes a document more when there was none.
+        var nextCache = SearchAnalysisCache.Builder(analysisKey: .init(analysisKey), capacity: cache.map { $0.byteCount + $0.byteCount / 8 } ?? docs.count * 128)
+        func number(_ term: String) -> Int32 {
+            if let known = termNumbers[term] { return known }
+            let number = Int32(termList.count)
+            termNumbers[term] = number
+            termList.append(term)
+            termDocs.append([])
+            termWeights.append([])
+            return number
+        }
+        // Old numbers (the cache's, each job's) to new ones, found on first use.
+        var fromCache = [Int32](repeating: -1, count: cache?.terms.count ?? 0)
+        var fromJob = partialList.map { [Int32](repeating: -1, count: $0.terms.count) }
+        var job = 0
+        var analysed = 0
+        var documentFacets: [Int32] = []
+        var packed: [UInt32] = []
+        for n in docs.indices {
+            let doc = Int32(n)
+            documentFacets.removeAll(keepingCapacity: true)
+            packed.removeAll(keepingCapacity: true)
+            if cached[n] >= 0, let cache {
+                cache.forEach(document: cached[n], facet: { documentFacets.append($0) }, term: { item in
+                    let old = SearchAnalysisCache.term(item)
+                    if fromCache[old] < 0 { fromCache[old] = number(cache.terms[old]) }
+                    packed.append(SearchAnalysisCache.pack(term: fromCache[old], weight: SearchAnalysisCache.weight(item)))
+                })
+            } else {
+                while analysed == partialList[job].count { job += 1; analysed = 0 }
+                let partial = partialList[job]
+                documentFacets.append(contentsOf: partial.facets(of: analysed))
+                for item in partial.terms(of: analysed) {
+                    let old = SearchAnalysisCache.term(item)
+                    if fromJob[job][old] < 0 { fromJob[job][old] = number(partial.terms.string(Int32(old))) }
+                    packed.append(SearchAnalysisCache.pack(term: fromJob[job][old], weight: SearchAnalysisCache.weight(item)))
                 }
-                termDocs[number].append(contentsOf: partial.termDocs[local])
-                termWeights[number].append(contentsOf: partial.termWeights[local])
+                analysed += 1
             }
+            for facet in documentFacets { facetPostings[Int(facet)].append(doc) }
+            for item in packed {
+                let term = SearchAnalysisCache.term(item)
+                termDocs[term].append(doc)
+                termWeights[term].append(SearchAnalysisCache.weight(item))
+            }
+            nextCache.add(key: .init(documentKeys[n]), facets: documentFacets, terms: packed)
+        }
+        try SearchAnalysisCache.write(nextCache.finish(terms: termList), in: context.staging)
+
+        // The records shown in results, `perShard` documents a file. A shard whose documents'
+        // keys and the numbering of areas, needs and roles are as last time is kept unread.
+        let areaKey = analysisKey
+        try PageRenderer(context).parallel(shards) { shard in
+            let range = (shard * perShard)..<min(docs.count, (shard + 1) * perShard)
+            let path = "search/d/\(shard).js"
+            if let ledger = context.ledger {
+                var inputs = Fingerprint()
+                inputs.add("search document shard")
+                inputs.add(areaKey)
+                inputs.add(range.lowerBound)
+                for n in range { inputs.add(documentKeys[n]) }
+                if ledger.keepPage(path, inputs: inputs) { return }
+            }
+            var text = "SM.put(\"d/\(shard)\",["
+            for n in range {
+                if n > range.lowerBound { text += "," }
+                text += Self.record(docs[n], context: context, areaIndex: areaIndex, categoryIndex: categoryIndex,
+                                    roleIndex: roleIndex, modeIndex: modeIndex)
+            }
+            text += "]);\n"
+            try context.write(text, to: path)
         }
         var written = shards
 
@@ -118,8 +192,20 @@ struct SearchIndexWriter {
         let frozenFacetPostings = facetPostings
         try PageRenderer(context).parallel(facetNames.count) { i in
             let name = facetNames[i]
+            let keys = frozenFacetFiles[name]!.sorted()
+            // The file is made from its keys and their lists alone: when they are as last time,
+            // it is kept unmade (fingerprinting the lists costs far less than writing them out).
+            if let ledger = context.ledger {
+                var inputs = Fingerprint()
+                inputs.add("search facet file")
+                for key in keys {
+                    inputs.add(key)
+                    inputs.add(postings: frozenFacetPostings[frozenFacets[key]!])
+                }
+                if ledger.keepPage("search/f/\(name).js", inputs: inputs) { return }
+            }
             var out = "SM.put(\"f/\(name)\",{"
-            for (j, key) in frozenFacetFiles[name]!.sorted().enumerated() {
+            for (j, key) in keys.enumerated() {
                 if j > 0 { out += "," }
                 Escape.jsonString(key, into: &out)
                 out += ":["
@@ -158,11 +244,24 @@ struct SearchIndexWriter {
         let frozenWeights = termWeights
         try PageRenderer(context).parallel(termNames.count) { i in
             let name = termNames[i]
+            let terms = frozenTermFiles[name]!.sorted()
+            // Kept unmade when its words' postings are as last time, as a facet file is.
+            if let ledger = context.ledger {
+                var inputs = Fingerprint()
+                inputs.add("search term file")
+                for term in terms {
+                    inputs.add(term)
+                    let number = Int(frozenNumbers[term]!)
+                    inputs.add(postings: frozenDocs[number])
+                    inputs.add(postings: frozenWeights[number])
+                }
+                if ledger.keepPage("search/t/\(name).js", inputs: inputs) { return }
+            }
             var out = "SM.put(\"t/\(name)\",{"
-            for (j, term) in frozenTermFiles[name]!.sorted().enumerated() {
+            for (j, term) in terms.enumerated() {
                 if j > 0 { out += "," }
                 Escape.jsonString(term, into: &out)
-                let number = frozenNumbers[term]!
+                let number = Int(frozenNumbers[term]!)
                 out += ":[["
                 Self.encode(frozenDocs[number], into: &out)
                 out += "],["
@@ -207,24 +306,35 @@ struct SearchIndexWriter {
         return written + 1
     }
 
-    /// Postings of a run of documents: facet lists by `FacetPlan` number, and the text terms
-    /// numbered in `terms` with their documents and weights.
+    /// The analyses of a run of documents, in their order: each document's facets (by
+    /// `FacetPlan` number) and its terms, numbered in `terms`, with their weights.
     struct Partial: Sendable {
-        var facets: [[Int32]] = []
         var terms = TermTable()
-        var termDocs: [[Int32]] = []
-        var termWeights: [[Int32]] = []
+        var facetEnds: [Int] = []
+        var facets: [Int32] = []
+        var termEnds: [Int] = []
+        /// Term number × 32 + weight, as in `SearchAnalysisCache`.
+        var packedTerms: [UInt32] = []
+
+        var count: Int { facetEnds.count }
+
+        func facets(of document: Int) -> ArraySlice<Int32> {
+            facets[(document == 0 ? 0 : facetEnds[document - 1])..<facetEnds[document]]
+        }
+
+        func terms(of document: Int) -> ArraySlice<UInt32> {
+            packedTerms[(document == 0 ? 0 : termEnds[document - 1])..<termEnds[document]]
+        }
     }
 
-    /// Analyses documents (a run of whole shards, numbered by their place in `docs`' base) and
-    /// writes their result shards.
-    static func analyse(
-        _ docs: ArraySlice<Service>, context: SiteContext, facetPlan: FacetPlan,
-        areaIndex: [AreaCode: Int], categoryIndex: [CategoryID: Int], roleIndex: [ReferrerRole: Int], modeIndex: [ReferralMode: Int]
-    ) throws -> Partial {
+    /// Analyses the documents at `numbers` (ascending places in `docs`): what each posts to the
+    /// facets and the text terms it holds, weighted.
+    ///
+    /// What this reads of a service and of the records it names must be in `documentKey`, and
+    /// what it reads of the directory as a whole in `analysisKey`: the cache trusts them.
+    static func analyse(_ numbers: ArraySlice<Int>, of docs: SearchDocuments, context: SiteContext, facetPlan: FacetPlan) -> Partial {
         let graph = context.graph
         var partial = Partial()
-        partial.facets = Array(repeating: [], count: facetPlan.keys.count)
         // The last document posted to each facet: a facet reached twice by one document (two of
         // its areas inside the same board) is posted once.
         var lastPosted = Array(repeating: Int32(-1), count: facetPlan.keys.count)
@@ -243,15 +353,13 @@ struct SearchIndexWriter {
         var synonymTerms: [CategoryID: [Int32]] = [:]
         var areaTerms: [AreaCode: [Int32]] = [:]
         var languageTerms: [String: [Int32]] = [:]
-        let perShard = context.options.documentsPerShard
-        var shardText = ""
-        for n in docs.indices {
+        for n in numbers {
             let service = docs[n]
             let doc = Int32(n)
             func post(_ id: Int32) {
                 if lastPosted[Int(id)] != doc {
                     lastPosted[Int(id)] = doc
-                    partial.facets[Int(id)].append(doc)
+                    partial.facets.append(id)
                 }
             }
             post(facetPlan.all)
@@ -267,18 +375,12 @@ struct SearchIndexWriter {
                 post(facetPlan.noAges)
             }
             for category in service.categories { for id in facetPlan.categories[category]! { post(id) } }
-            // The lowest ring (`graph.rings(of:).first`), without making the sorted set.
-            var lowestRing: ContinuumRing?
-            for level in service.levels {
-                if let ring = graph.levels[level]?.ring, lowestRing.map({ ring < $0 }) ?? true { lowestRing = ring }
-            }
-            if let lowest = lowestRing {
+            if let lowest = lowestRing(service, graph) {
                 post(facetPlan.lowest[lowest.rawValue])
             } else {
                 post(graph.sector(of: service) == .socialWork ? facetPlan.lowestSocialWork : facetPlan.lowestNone)
             }
-            let into = context.routesInto[service.id] ?? []
-            for route in into {
+            for route in context.routesInto[service.id] ?? [] {
                 if case .role(let role) = route.from {
                     post(facetPlan.roles[role]!)
                     if role == .self { post(facetPlan.selfReferral) }
@@ -287,6 +389,7 @@ struct SearchIndexWriter {
             if let cost = service.cost { post(facetPlan.costs[cost]!) }
             for language in service.languages { if let id = facetPlan.languages[language]! { post(id) } }
             for level in service.levels { post(facetPlan.levels[level]!) }
+            partial.facetEnds.append(partial.facets.count)
 
             // Text: name counts most, then organisation and needs, then everything else.
             func add(_ ids: [Int32], _ weight: Int32) {
@@ -324,51 +427,101 @@ struct SearchIndexWriter {
                 if languageTerms[language] == nil { languageTerms[language] = termIDs(language) }
                 add(languageTerms[language]!, 1)
             }
-            while partial.termDocs.count < partial.terms.count {
-                partial.termDocs.append([])
-                partial.termWeights.append([])
-            }
             for id in docTerms {
                 let i = Int(id)
-                partial.termDocs[i].append(doc)
-                partial.termWeights[i].append(min(docWeight[i], 30))
+                partial.packedTerms.append(SearchAnalysisCache.pack(term: id, weight: min(docWeight[i], 30)))
                 docWeight[i] = 0
             }
+            partial.termEnds.append(partial.packedTerms.count)
             docTerms.removeAll(keepingCapacity: true)
-
-            // The record shown in results.
-            if n % perShard == 0 { shardText = "SM.put(\"d/\(n / perShard)\",[" } else { shardText += "," }
-            var r = JSONObject()
-            r.string("i", service.id.rawValue)
-            r.string("u", context.servicePath(service.id))
-            r.string("n", service.name)
-            r.string("o", service.organisation.flatMap { graph.organisations[$0]?.name })
-            r.string("d", Summary.firstSentence(SafeMarkdown.plain(service.description), limit: 180))
-            r.ints("a", service.areas.compactMap { areaIndex[$0] })
-            r.ints("c", service.categories.compactMap { categoryIndex[$0] })
-            r.string("ad", service.ages?.description)
-            if service.ages?.isForParents == true { r.int("par", service.ages!.minMonths!) }
-            r.int("lr", lowestRing?.rawValue ?? 0)
-            r.raw("rt", "[" + into.compactMap { route -> String? in
-                guard case .role(let role) = route.from, let ri = roleIndex[role] else { return nil }
-                var item = "[\(ri),\(modeIndex[route.mode] ?? 0)"
-                if let conditions = route.conditions { item += "," + Escape.jsonString(conditions) }
-                return item + "]"
-            }.joined(separator: ",") + "]")
-            r.string("h", service.howToRefer.map { Summary.firstSentence($0, limit: 240) })
-            r.string("p", service.contact.phone)
-            r.string("pt", SafeLink.phone(service.contact.phone))
-            r.string("e", service.contact.email.flatMap { SafeLink.email($0) != nil ? $0 : nil })
-            r.string("w", SafeLink.web(service.contact.website))
-            r.string("cost", service.cost?.label)
-            if service.status == .pilot { r.int("pilot", 1) }
-            shardText += r.text
-            if n % perShard == perShard - 1 || n == docs.endIndex - 1 {
-                shardText += "]);\n"
-                try context.write(shardText, to: "search/d/\(n / perShard).js")
-            }
         }
         return partial
+    }
+
+    /// The lowest ring a service works at (`graph.rings(of:).first`), without making the sorted set.
+    static func lowestRing(_ service: Service, _ graph: ServiceGraph) -> ContinuumRing? {
+        var lowest: ContinuumRing?
+        for level in service.levels {
+            if let ring = graph.levels[level]?.ring, lowest.map({ ring < $0 }) ?? true { lowest = ring }
+        }
+        return lowest
+    }
+
+    /// The record of a service shown in results (a document shard's item).
+    ///
+    /// What this reads of a service and of the records it names must be in `documentKey`.
+    static func record(
+        _ service: Service, context: SiteContext,
+        areaIndex: [AreaCode: Int], categoryIndex: [CategoryID: Int], roleIndex: [ReferrerRole: Int], modeIndex: [ReferralMode: Int]
+    ) -> String {
+        let graph = context.graph
+        var r = JSONObject()
+        r.string("i", service.id.rawValue)
+        r.string("u", context.servicePath(service.id))
+        r.string("n", service.name)
+        r.string("o", service.organisation.flatMap { graph.organisations[$0]?.name })
+        r.string("d", Summary.firstSentence(SafeMarkdown.plain(service.description), limit: 180))
+        r.ints("a", service.areas.compactMap { areaIndex[$0] })
+        r.ints("c", service.categories.compactMap { categoryIndex[$0] })
+        r.string("ad", service.ages?.description)
+        if service.ages?.isForParents == true { r.int("par", service.ages!.minMonths!) }
+        r.int("lr", lowestRing(service, graph)?.rawValue ?? 0)
+        r.raw("rt", "[" + (context.routesInto[service.id] ?? []).compactMap { route -> String? in
+            guard case .role(let role) = route.from, let ri = roleIndex[role] else { return nil }
+            var item = "[\(ri),\(modeIndex[route.mode] ?? 0)"
+            if let conditions = route.conditions { item += "," + Escape.jsonString(conditions) }
+            return item + "]"
+        }.joined(separator: ",") + "]")
+        r.string("h", service.howToRefer.map { Summary.firstSentence($0, limit: 240) })
+        r.string("p", service.contact.phone)
+        r.string("pt", SafeLink.phone(service.contact.phone))
+        r.string("e", service.contact.email.flatMap { SafeLink.email($0) != nil ? $0 : nil })
+        r.string("w", SafeLink.web(service.contact.website))
+        r.string("cost", service.cost?.label)
+        if service.status == .pilot { r.int("pilot", 1) }
+        return r.text
+    }
+
+    /// What every document's analysis and record depend on besides the service and the records
+    /// it names: the facets and their numbering (which hold the area and need hierarchies), the
+    /// order areas, needs and roles are numbered in for records, the shard size, and the build's
+    /// identity (the code that analyses). A cache under another key is not used.
+    static func analysisKey(_ context: SiteContext, facetPlan: FacetPlan, roles: [ReferrerRole]) -> Fingerprint {
+        var f = Fingerprint()
+        f.add("search analysis 1")
+        f.add(context.ledger?.identity ?? "")
+        f.add(context.options.documentsPerShard)
+        f.add(facetPlan: facetPlan)
+        f.add(list: context.sortedAreas.map(\.code.rawValue))
+        f.add(list: context.sortedCategories.map(\.id.rawValue))
+        f.add(list: roles.map(\.rawValue))
+        f.add(list: ReferralMode.allCases.map(\.rawValue))
+        return f
+    }
+
+    /// Per document, a fingerprint of everything `analyse` and `record` read of its service and
+    /// of the records it names. The service page key (`ServicePageKeys`) already holds the
+    /// service's every field and path, its organisation's, needs' and areas' names, its levels'
+    /// rings and the routes into it, and its organisation's sector (the service's sector, read by
+    /// the lowest-ring facet, may come from it); the analysis also reads its needs' synonyms.
+    /// The documents are the services of `servicesByName` that are not closed, in its order.
+    static func documentKeys(_ context: SiteContext) -> [Fingerprint] {
+        let pageKeys = PageRenderer(context).servicePageKeys
+        let graph = context.graph
+        var keys: [Fingerprint] = []
+        let services = context.servicesByName
+        keys.reserveCapacity(services.count)
+        // By position, reading fields in place: copying a service costs a retain per field.
+        for position in services.indices where services[position].status != .closed {
+            var f = Fingerprint()
+            f.add("search document")
+            f.add(pageKeys[position])
+            for category in services[position].categories {
+                f.add(list: graph.categories[category]?.synonyms ?? [])
+            }
+            keys.append(f)
+        }
+        return keys
     }
 
     /// The file a term's postings live in: FNV-1a of the key, 8 hex digits (search.js `fileName`).
@@ -417,6 +570,23 @@ struct SearchIndexWriter {
             i += 1
         }
     }
+}
+
+/// The search documents: the services of `SiteContext.servicesByName` that are not closed, in its
+/// order, kept as positions there so that listing them copies no service (a copy costs a retain
+/// per field, and a large directory's search step spent a fifth of its time on them).
+struct SearchDocuments: RandomAccessCollection {
+    let services: [Service]
+    let positions: [Int]
+
+    init(_ servicesByName: [Service]) {
+        services = servicesByName
+        positions = servicesByName.indices.filter { servicesByName[$0].status != .closed }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { positions.count }
+    subscript(n: Int) -> Service { services[positions[n]] }
 }
 
 /// A JSON object written key by key, with script-safe strings. Keys are servicemap's own.
@@ -494,18 +664,20 @@ struct FacetPlan: Sendable {
         return n
     }
 
-    init(context: SiteContext, docs: [Service], roles: [ReferrerRole]) {
+    init(context: SiteContext, docs: SearchDocuments, roles: [ReferrerRole]) {
         let graph = context.graph
         all = number("all")
         var areaCodes = Set(graph.areas.keys)
         var categoryIDs = Set(graph.categories.keys)
         var levelIDs: Set<LevelID> = []
         var languageNames: Set<String> = []
-        for service in docs {
-            areaCodes.formUnion(service.areas)
-            categoryIDs.formUnion(service.categories)
-            levelIDs.formUnion(service.levels)
-            languageNames.formUnion(service.languages)
+        // Fields read in place: a copy of each service would cost a retain per field.
+        let services = docs.services
+        for position in docs.positions {
+            areaCodes.formUnion(services[position].areas)
+            categoryIDs.formUnion(services[position].categories)
+            levelIDs.formUnion(services[position].levels)
+            languageNames.formUnion(services[position].languages)
         }
         for code in areaCodes.sorted() {
             let served = graph.areaAndDescendants(of: code).union(context.ancestorsOfArea[code] ?? graph.ancestors(of: code))
@@ -539,5 +711,45 @@ struct FacetPlan: Sendable {
             languages[language] = slug.isEmpty ? .some(nil) : number("lang:" + slug)
         }
         for level in levelIDs.sorted() { levels[level] = number("lvl:" + level.rawValue) }
+    }
+}
+
+extension Fingerprint {
+    /// Every facet of the plan by number, and what each field of a service posts to.
+    mutating func add(facetPlan plan: FacetPlan) {
+        add(list: plan.keys)
+        add(Int(plan.all))
+        for code in plan.areas.keys.sorted() {
+            add(code.rawValue)
+            add(plan.areas[code]!.served.map(Int.init))
+            add(Int(plan.areas[code]!.exact))
+        }
+        add(-2)
+        for (months, facet) in plan.ages { add(months); add(Int(facet)) }
+        add(Int(plan.noAges))
+        for id in plan.categories.keys.sorted() {
+            add(id.rawValue)
+            add(plan.categories[id]!.map(Int.init))
+        }
+        add(-2)
+        add(plan.lowest.map(Int.init))
+        add(Int(plan.lowestSocialWork))
+        add(Int(plan.lowestNone))
+        for role in plan.roles.keys.sorted() { add(role.rawValue); add(Int(plan.roles[role]!)) }
+        add(Int(plan.selfReferral))
+        for cost in plan.costs.keys.sorted(by: { $0.rawValue < $1.rawValue }) { add(cost.rawValue); add(Int(plan.costs[cost]!)) }
+        for language in plan.languages.keys.sorted() { add(language); add(plan.languages[language]!.map(Int.init) ?? -1) }
+        add(-2)
+        for level in plan.levels.keys.sorted() { add(level.rawValue); add(Int(plan.levels[level]!)) }
+    }
+
+    /// A posting list (or its weights), by its bytes.
+    mutating func add(postings: [Int32]) {
+        postings.withUnsafeBytes { add(bytes: $0) }
+    }
+
+    mutating func add(_ numbers: [Int]) {
+        add(numbers.count)
+        for number in numbers { add(number) }
     }
 }

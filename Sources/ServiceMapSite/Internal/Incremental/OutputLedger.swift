@@ -14,6 +14,8 @@ import Foundation
 final class OutputLedger: @unchecked Sendable {
     /// The last build's manifest when this build updates its folder in place; nil for a full build.
     let previous: SiteManifest?
+    /// The build identity (`BuildIdentity`) the manifest is written under.
+    let identity: String
     private let lock = NSLock()
     private var entries: [String: SiteManifest.Entry] = [:]
     private var steps: [String: String] = [:]
@@ -22,8 +24,9 @@ final class OutputLedger: @unchecked Sendable {
     private var written = 0
     private var unchanged = 0
 
-    init(previous: SiteManifest?) {
+    init(previous: SiteManifest?, identity: String = "") {
         self.previous = previous
+        self.identity = identity
         entries.reserveCapacity(previous?.entries.count ?? 1024)
     }
 
