@@ -106,20 +106,12 @@ extension Fingerprint {
 final class DeferredText: @unchecked Sendable {
     let fingerprint: Fingerprint
     private let make: () -> String
-    private let lock = NSLock()
-    private var made: String?
+    private let made = OnceValue<String>()
 
     init(fingerprint: Fingerprint, make: @escaping () -> String) {
         self.fingerprint = fingerprint
         self.make = make
     }
 
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let made { return made }
-        let text = make()
-        made = text
-        return text
-    }
+    var text: String { made.value(make) }
 }
