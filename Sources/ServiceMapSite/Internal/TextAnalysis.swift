@@ -80,13 +80,26 @@ enum TextAnalysis {
 
     static func stem(_ word: String) -> String {
         var w = Array(word.unicodeScalars)
-        func ends(_ suffix: String) -> Bool {
-            let s = Array(suffix.unicodeScalars)
-            return w.count > s.count && Array(w.suffix(s.count)) == s
+        stripSuffixes(&w) { Unicode.Scalar($0) }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: w)
+        return out
+    }
+
+    /// The stemmer's suffix rules, on a word spelled in any kind of letter: scalars here, ASCII
+    /// bytes in `TermScratch`. `letter` spells an ASCII byte of a suffix in that kind.
+    @inline(__always)
+    static func stripSuffixes<Letter: Equatable>(_ w: inout [Letter], _ letter: (UInt8) -> Letter) {
+        func ends(_ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            guard w.count > n else { return false }
+            let s = suffix.utf8Start
+            for k in 0..<n where w[w.count - n + k] != letter(s[k]) { return false }
+            return true
         }
-        if w.count <= 3 { return word }
+        if w.count <= 3 { return }
         if ends("ies") && w.count > 4 {
-            w.removeLast(3); w.append("y")
+            w.removeLast(3); w.append(letter(UInt8(ascii: "y")))
         } else if ends("sses") {
             w.removeLast(2)
         } else if ends("s") && !ends("ss") && !ends("us") && !ends("is") {
@@ -97,9 +110,6 @@ enum TextAnalysis {
         } else if ends("ed") && w.count >= 6 {
             w.removeLast(2)
         }
-        var out = ""
-        out.unicodeScalars.append(contentsOf: w)
-        return out
     }
 
     /// The text shard a term lives in: its first two characters, or `_` for anything else.
@@ -185,25 +195,6 @@ struct TermScratch {
 
     /// `TextAnalysis.stem` on ASCII bytes.
     static func stem(_ w: inout [UInt8]) {
-        func ends(_ suffix: StaticString) -> Bool {
-            let n = suffix.utf8CodeUnitCount
-            guard w.count > n else { return false }
-            let s = suffix.utf8Start
-            for k in 0..<n where w[w.count - n + k] != s[k] { return false }
-            return true
-        }
-        if w.count <= 3 { return }
-        if ends("ies") && w.count > 4 {
-            w.removeLast(3); w.append(UInt8(ascii: "y"))
-        } else if ends("sses") {
-            w.removeLast(2)
-        } else if ends("s") && !ends("ss") && !ends("us") && !ends("is") {
-            w.removeLast()
-        }
-        if ends("ing") && w.count >= 7 {
-            w.removeLast(3)
-        } else if ends("ed") && w.count >= 6 {
-            w.removeLast(2)
-        }
+        TextAnalysis.stripSuffixes(&w) { $0 }
     }
 }
