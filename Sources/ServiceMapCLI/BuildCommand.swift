@@ -58,8 +58,12 @@ struct SiteRunner {
         let store = try ServiceStore(path: database)
         let graph = try store.loadGraph()
         // The store's recorded runs become the What's new page and its feed (issue 8).
-        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL, incremental: incremental)
+        // The command ends with the build: what it built from is left for the process's exit to
+        // return (SiteOptions.freesMemoryAtEnd), not freed object by object.
+        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL, incremental: incremental,
+                                  freesMemoryAtEnd: false)
         let builder = SiteBuilder(graph: graph, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output), options: options)
+        defer { KeptUntilExit.keep(builder) }
         do {
             let report = try builder.build { console.progress($0) }
             let how = report.incremental

@@ -132,3 +132,42 @@ func sameBytes(_ array: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress, !array.isEmpty else { return true }
     return array.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
 }
+
+/// `memcmp` order, which is SQLite's BINARY collation: the order of `ORDER BY` on a text column.
+func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let shared = min(a.count, b.count)
+    if shared > 0, let x = a.baseAddress, let y = b.baseAddress {
+        let order = memcmp(x, y, shared)
+        if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
+}
+
+/// The rows of a list table (`serviceId, value, position, …`, ordered by service id), read
+/// alongside the services in the same order: `take` returns one service's items in `position`
+/// order and leaves the cursor at the next service's first row.
+struct ListCursor<Item> {
+    private let statement: RawStatement
+    private let make: (RawStatement) -> Item
+    private var hasRow: Bool
+
+    init(_ db: Database, _ sql: String, make: @escaping (RawStatement) -> Item) throws {
+        statement = try RawStatement(db, sql)
+        self.make = make
+        hasRow = try statement.step(db)
+    }
+
+    /// The items of the service whose id is `id`; rows of ids before it (a list whose service
+    /// is gone) are passed over.
+    mutating func take(_ id: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> [Item] {
+        var items: [(position: Int, item: Item)] = []
+        while hasRow {
+            let order = statement.withBytes(0) { compareBytes($0, id) }
+            if order > 0 { break }
+            if order == 0 { items.append((statement.int(2) ?? 0, make(statement))) }
+            hasRow = try statement.step(db)
+        }
+        if items.count > 1 { items.sort { $0.position < $1.position } }
+        return items.map(\.item)
+    }
+}

@@ -262,57 +262,40 @@ public final class ServiceStore: Sendable {
         // Services and their lists are read through SQLite's C interface (see RawStatement): a
         // 100,000-service directory is half a million rows, and the site is rebuilt from this
         // after every change. Repeated texts (area codes, level ids, file names) are made into
-        // Strings once (see `TextInterner`).
+        // Strings once (see `TextInterner`). Services and their lists are read side by side in
+        // service id order, each list's rows taken as its service comes up, so no list is kept
+        // in a table by id and looked up again.
         let interner = TextInterner()
-        /// A link table's lists by service id, in `position` order. Rows come in primary-key order
-        /// (grouped by service), so each service's id is compared as bytes, not hashed per row.
-        func links<ID: StringIdentifier>(_ table: String, _ column: String, as: ID.Type) throws -> [String: [ID]] {
-            var result: [String: [ID]] = [:]
-            let statement = try RawStatement(db, "SELECT serviceId, \(column), position FROM \(table)")
-            var current: [UInt8] = []
-            var list: [(position: Int, value: ID)] = []
-            func flush() {
-                guard !list.isEmpty else { return }
-                if list.count > 1 { list.sort { $0.position < $1.position } }
-                result[String(decoding: current, as: UTF8.self), default: []] += list.map(\.value)
-                list.removeAll(keepingCapacity: true)
-            }
-            while try statement.step(db) {
-                statement.withBytes(0) { id in
-                    if !sameBytes(current, id) {
-                        flush()
-                        current.removeAll(keepingCapacity: true)
-                        current.append(contentsOf: id)
-                    }
-                }
-                list.append((statement.int(2) ?? 0, ID(statement.withBytes(1, interner.string))))
-            }
-            flush()
-            return result
+        var areas = try ListCursor(db, "SELECT serviceId, areaCode, position FROM serviceArea ORDER BY serviceId") { row in
+            AreaCode(row.withBytes(1, interner.string))
         }
-        let areas = try links("serviceArea", "areaCode", as: AreaCode.self)
-        let levels = try links("serviceLevel", "levelId", as: LevelID.self)
-        let categories = try links("serviceCategory", "categoryId", as: CategoryID.self)
-        var rules: [String: [EligibilityRule]] = [:]
-        for r in try EligibilityRuleRecord.order(Column("serviceId"), Column("position")).fetchAll(db) {
-            guard let effect = EligibilityRule.Effect(rawValue: r.effect) else { continue }
-            rules[r.serviceId, default: []].append(EligibilityRule(effect, EligibilityCondition(parsing: r.condition), note: r.note))
+        var levels = try ListCursor(db, "SELECT serviceId, levelId, position FROM serviceLevel ORDER BY serviceId") { row in
+            LevelID(row.withBytes(1, interner.string))
+        }
+        var categories = try ListCursor(db, "SELECT serviceId, categoryId, position FROM serviceCategory ORDER BY serviceId") { row in
+            CategoryID(row.withBytes(1, interner.string))
+        }
+        var rules = try ListCursor(db, "SELECT serviceId, condition, position, effect, note FROM eligibilityRule ORDER BY serviceId") { row in
+            row.text(3).flatMap(EligibilityRule.Effect.init(rawValue:)).map { EligibilityRule($0, EligibilityCondition(parsing: row.text(1) ?? ""), note: row.text(4)) }
         }
         let services = try RawStatement(db, """
             SELECT id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages, delivery, phone,
                 email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer, attributes, sources
-            FROM service
+            FROM service ORDER BY id
             """)
         graph.services.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0)
         while try services.step(db) {
             let id = services.text(0) ?? ""
             let minAge = services.int(4), maxAge = services.int(5)
             let ages = minAge != nil || maxAge != nil ? AgeRange(minMonths: minAge, maxMonths: maxAge) : nil
+            let (areaList, levelList, categoryList, ruleList) = try services.withBytes(0) { id in
+                (try areas.take(id, db), try levels.take(id, db), try categories.take(id, db), try rules.take(id, db).compactMap { $0 })
+            }
             graph.services[ServiceID(id)] = Service(
                 id: ServiceID(id), name: services.text(1) ?? "", organisation: services.withBytes(2, interner.optionalString).map(OrganisationID.init),
-                description: services.text(3) ?? "", areas: areas[id] ?? [],
-                categories: categories[id] ?? [], ages: ages, levels: levels[id] ?? [],
-                eligibility: rules[id] ?? [], cost: services.text(6).flatMap(Cost.init(rawValue:)), costNote: services.text(7),
+                description: services.text(3) ?? "", areas: areaList,
+                categories: categoryList, ages: ages, levels: levelList,
+                eligibility: ruleList, cost: services.text(6).flatMap(Cost.init(rawValue:)), costNote: services.text(7),
                 languages: try services.withBytes(8, JSONColumn.decodeStrings),
                 delivery: try services.withBytes(9, JSONColumn.decodeStrings).compactMap(DeliveryMode.init(rawValue:)),
                 contact: Contact(phone: services.text(10), email: services.text(11), website: services.text(12), address: services.text(13),
@@ -410,6 +393,21 @@ public final class ServiceStore: Sendable {
 
     // MARK: History
 
+    /// What one run changed, counted, with the first few changes (`changeOverview(inRun:listing:)`).
+    public struct ChangeOverview: Sendable, Hashable {
+        /// Changes by entity ("service", "route", …) and kind.
+        public var counts: [String: [RecordChange.Kind: Int]]
+        /// The first changes in listing order.
+        public var listed: [RecordChange]
+
+        public init(counts: [String: [RecordChange.Kind: Int]], listed: [RecordChange]) {
+            self.counts = counts
+            self.listed = listed
+        }
+
+        public var total: Int { counts.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
+    }
+
     public struct Run: Sendable, Codable, Hashable {
         public var id: Int64
         public var startedAt: String
@@ -442,6 +440,32 @@ public final class ServiceStore: Sendable {
             let kind = RecordChange.Kind(rawValue: r.change) ?? .changed
             let fields = try JSONColumn.decode([RecordChange.FieldChange].self, r.fields)
             return RecordChange(entity: r.entity, id: r.entityId, kind: kind, name: r.name, fields: fields)
+        }
+    }
+
+    /// A run's changes in brief: how many records of each entity it added, changed and removed,
+    /// and the first `limit` changes in listing order (services, routes, organisations, areas,
+    /// levels; then by name and id, in code point order). A first import records a change per
+    /// record, so a page of recent history asks for this rather than every change.
+    public func changeOverview(inRun id: Int64, listing limit: Int) throws -> ChangeOverview {
+        try writer.read { db in
+            var counts: [String: [RecordChange.Kind: Int]] = [:]
+            let rows = try Row.fetchAll(db, sql: "SELECT entity, change, COUNT(*) FROM recordChange WHERE runId = ? GROUP BY entity, change",
+                                        arguments: [id])
+            for row in rows {
+                let entity: String = row[0], change: String = row[1], n: Int = row[2]
+                counts[entity, default: [:]][RecordChange.Kind(rawValue: change) ?? .changed, default: 0] += n
+            }
+            let listed = try RecordChangeRecord.fetchAll(db, sql: """
+                SELECT * FROM recordChange WHERE runId = ?
+                ORDER BY CASE entity WHEN 'service' THEN 0 WHEN 'route' THEN 1 WHEN 'organisation' THEN 2 WHEN 'area' THEN 3
+                    WHEN 'level' THEN 4 ELSE 9 END, name, entityId
+                LIMIT ?
+                """, arguments: [id, limit])
+            return ChangeOverview(counts: counts, listed: try listed.map { r in
+                RecordChange(entity: r.entity, id: r.entityId, kind: RecordChange.Kind(rawValue: r.change) ?? .changed, name: r.name,
+                             fields: try JSONColumn.decode([RecordChange.FieldChange].self, r.fields))
+            })
         }
     }
 

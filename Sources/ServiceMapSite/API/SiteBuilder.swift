@@ -140,6 +140,7 @@ public struct SiteBuilder: Sendable {
             timings.append(.init(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
         context.writer.close()
+        if !options.freesMemoryAtEnd { KeptUntilExit.keep(context as SiteContext) }
         let manifest = ledger.manifest(identity: identity)
         let (written, unchanged) = ledger.counts
         return SiteBuildReport(

@@ -9,13 +9,29 @@ public struct Changelog: Sendable, Hashable {
         public var run: Int64
         /// When the run finished, as the store recorded it (ISO 8601, UTC).
         public var finishedAt: String
-        public var changes: [RecordChange]
+        /// How many records of each entity the run added, changed and removed.
+        public var counts: [String: [RecordChange.Kind: Int]]
+        /// The changes the page lists, in listing order (`ChangelogPage.listingOrder`): at most
+        /// `ChangelogPage.recordsPerEntry`, since a first import changes every record.
+        public var listed: [RecordChange]
 
-        public init(run: Int64, finishedAt: String, changes: [RecordChange]) {
+        public init(run: Int64, finishedAt: String, counts: [String: [RecordChange.Kind: Int]], listed: [RecordChange]) {
             self.run = run
             self.finishedAt = finishedAt
-            self.changes = changes
+            self.counts = counts
+            self.listed = listed.sorted(by: ChangelogPage.listingOrder)
         }
+
+        /// An entry from all of a run's changes.
+        public init(run: Int64, finishedAt: String, changes: [RecordChange]) {
+            var counts: [String: [RecordChange.Kind: Int]] = [:]
+            for change in changes { counts[change.entity, default: [:]][change.kind, default: 0] += 1 }
+            self.init(run: run, finishedAt: finishedAt, counts: counts,
+                      listed: Array(changes.sorted(by: ChangelogPage.listingOrder).prefix(ChangelogPage.recordsPerEntry)))
+        }
+
+        /// All the changes the run made.
+        public var total: Int { counts.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
 
         /// The day of the run, "21 November 2026".
         public var dayText: String { Changelog.dayText(finishedAt) }
@@ -25,7 +41,7 @@ public struct Changelog: Sendable, Hashable {
             var parts: [String] = []
             for (entity, singular, plural) in Changelog.entityWords {
                 for kind in [RecordChange.Kind.added, .changed, .removed] {
-                    let n = changes.filter { $0.entity == entity && $0.kind == kind }.count
+                    let n = counts[entity]?[kind] ?? 0
                     if n > 0 { parts.append("\(n) \(n == 1 ? singular : plural) \(kind.rawValue)") }
                 }
             }
@@ -50,8 +66,10 @@ public struct Changelog: Sendable, Hashable {
         let runs = try store.runs()
         var entries: [Entry] = []
         for run in runs.reversed() where entries.count < limit {
-            let changes = try store.changes(inRun: run.id)
-            if !changes.isEmpty { entries.append(Entry(run: run.id, finishedAt: run.finishedAt, changes: changes)) }
+            let overview = try store.changeOverview(inRun: run.id, listing: ChangelogPage.recordsPerEntry)
+            if overview.total > 0 {
+                entries.append(Entry(run: run.id, finishedAt: run.finishedAt, counts: overview.counts, listed: overview.listed))
+            }
         }
         return Changelog(entries: entries, startedAt: runs.first?.startedAt)
     }

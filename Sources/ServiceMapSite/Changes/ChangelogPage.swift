@@ -25,12 +25,8 @@ public enum ChangelogPage {
 
     /// The list of an entry's changes (also the feed entry's content, with absolute or feed-relative links).
     static func list(_ entry: Changelog.Entry, graph: ServiceGraph, link: (ServiceID) -> String?) -> String {
-        let order = ["service", "route", "organisation", "area", "level"]
-        let sorted = entry.changes.sorted {
-            ((order.firstIndex(of: $0.entity) ?? 9), $0.name, $0.id) < ((order.firstIndex(of: $1.entity) ?? 9), $1.name, $1.id)
-        }
         var html = "<ul class=\"changes\">\n"
-        for change in sorted.prefix(recordsPerEntry) {
+        for change in entry.listed.prefix(recordsPerEntry) {
             let verb = switch change.kind {
             case .added: "Added"
             case .removed: "Removed"
@@ -55,8 +51,19 @@ public enum ChangelogPage {
             }
             html += "</li>\n"
         }
-        if sorted.count > recordsPerEntry { html += "<li>… and \(sorted.count - recordsPerEntry) more.</li>\n" }
+        let shown = min(entry.listed.count, recordsPerEntry)
+        if entry.total > shown { html += "<li>… and \(entry.total - shown) more.</li>\n" }
         return html + "</ul>\n"
+    }
+
+    /// The order changes are listed in: services, routes, organisations, areas, levels; then by
+    /// name and id (the store's `changeOverview` picks the first ones in the same order).
+    public static func listingOrder(_ a: RecordChange, _ b: RecordChange) -> Bool {
+        (entityRank(a.entity), a.name, a.id) < (entityRank(b.entity), b.name, b.id)
+    }
+
+    static func entityRank(_ entity: String) -> Int {
+        ["service", "route", "organisation", "area", "level"].firstIndex(of: entity) ?? 9
     }
 
     static func entityLabel(_ entity: String) -> String {

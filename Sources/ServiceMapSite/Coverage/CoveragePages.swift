@@ -81,7 +81,7 @@ extension PageRenderer {
             f.add(organisation.id.rawValue); f.add(organisation.name); f.add(optional: organisation.sector?.rawValue)
         }
         f.add(-2)
-        for route in graph.sortedRoutes { f.add(route: route) }
+        for route in context.sortedRoutes { f.add(route: route) }
         f.add(-2)
         for service in context.servicesByName {
             f.add(service.id.rawValue); f.add(service.name); f.add(context.servicePath(service.id))

@@ -490,6 +490,16 @@ struct PageRenderer {
     // MARK: Site pages
 
     static func letter(of name: String) -> String {
+        // A name whose first letter or digit comes before any non-ASCII byte needs no folding.
+        for byte in name.utf8 {
+            if byte >= 0x80 { break }
+            switch byte {
+            case 65...90: return String(UnicodeScalar(byte + 32))
+            case 97...122: return String(UnicodeScalar(byte))
+            case 48...57: return "other"
+            default: continue
+            }
+        }
         let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).uppercased()
         guard let first = folded.unicodeScalars.first(where: { CharacterSet.alphanumerics.contains($0) }) else { return "other" }
         if first.value >= 65 && first.value <= 90 { return String(first).lowercased() }

@@ -20,12 +20,14 @@ final class SiteContext: @unchecked Sendable {
     /// Services in name order (then id): the order of the A–Z, of lists, and of search documents,
     /// which is also ServiceGraph.find's tie-break, so equal scores rank the same on both sides.
     let servicesByName: [Service]
-    let serviceStem: [ServiceID: String]
-    let areaStem: [AreaCode: String]
-    let levelStem: [LevelID: String]
-    let categoryStem: [CategoryID: String]
-    let organisationStem: [OrganisationID: String]
+    let serviceStem: StemTable<ServiceID>
+    let areaStem: StemTable<AreaCode>
+    let levelStem: StemTable<LevelID>
+    let categoryStem: StemTable<CategoryID>
+    let organisationStem: StemTable<OrganisationID>
 
+    /// The graph's routes in id order (`ServiceGraph.sortedRoutes`, sorted once).
+    let sortedRoutes: [ReferralRoute]
     let routesInto: [ServiceID: [ReferralRoute]]
     let routesOutOf: [ServiceID: [ReferralRoute]]
     /// The services listed on each area, level, need and organisation page, as positions in
@@ -69,15 +71,18 @@ final class SiteContext: @unchecked Sendable {
         self.stagingPrefix = staging.path.hasSuffix("/") ? staging.path : staging.path + "/"
         servicesByName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         listItems = ConcurrentSlots(count: servicesByName.count)
-        serviceStem = Self.stems(graph.services.keys.map(\.rawValue)).mapKeys(ServiceID.init)
-        areaStem = Self.stems(graph.areas.keys.map(\.rawValue)).mapKeys(AreaCode.init)
-        levelStem = Self.stems(graph.levels.keys.map(\.rawValue)).mapKeys(LevelID.init)
-        categoryStem = Self.stems(graph.categories.keys.map(\.rawValue)).mapKeys(CategoryID.init)
-        organisationStem = Self.stems(graph.organisations.keys.map(\.rawValue)).mapKeys(OrganisationID.init)
+        serviceStem = StemTable(Self.changedStems(graph.services.keys.map(\.rawValue))) { [services = graph.services] in services[$0] != nil }
+        areaStem = StemTable(Self.changedStems(graph.areas.keys.map(\.rawValue))) { [areas = graph.areas] in areas[$0] != nil }
+        levelStem = StemTable(Self.changedStems(graph.levels.keys.map(\.rawValue))) { [levels = graph.levels] in levels[$0] != nil }
+        categoryStem = StemTable(Self.changedStems(graph.categories.keys.map(\.rawValue))) { [categories = graph.categories] in categories[$0] != nil }
+        organisationStem = StemTable(Self.changedStems(graph.organisations.keys.map(\.rawValue))) { [organisations = graph.organisations] in
+            organisations[$0] != nil
+        }
 
         var into: [ServiceID: [ReferralRoute]] = [:]
         var out: [ServiceID: [ReferralRoute]] = [:]
-        for route in graph.sortedRoutes {
+        sortedRoutes = graph.sortedRoutes
+        for route in sortedRoutes {
             into[route.to, default: []].append(route)
             if case .service(let from) = route.from { out[from, default: []].append(route) }
         }
@@ -89,16 +94,16 @@ final class SiteContext: @unchecked Sendable {
         var inCategory: [CategoryID: [Int]] = [:]
         var ofOrganisation: [OrganisationID: [Int]] = [:]
         for (i, service) in servicesByName.enumerated() {
-            for area in Set(service.areas) { inArea[area, default: []].append(i) }
-            for level in Set(service.levels) { atLevel[level, default: []].append(i) }
-            for category in Set(service.categories) { inCategory[category, default: []].append(i) }
+            for area in service.areas.distinct { inArea[area, default: []].append(i) }
+            for level in service.levels.distinct { atLevel[level, default: []].append(i) }
+            for category in service.categories.distinct { inCategory[category, default: []].append(i) }
             if let org = service.organisation { ofOrganisation[org, default: []].append(i) }
         }
         servicesInArea = inArea
         var levelCounts: [AreaCode: [LevelID: Int]] = [:]
         for (code, positions) in inArea {
             var counts: [LevelID: Int] = [:]
-            for i in positions { for level in Set(servicesByName[i].levels) { counts[level, default: 0] += 1 } }
+            for i in positions { for level in servicesByName[i].levels.distinct { counts[level, default: 0] += 1 } }
             levelCounts[code] = counts
         }
         levelCountsInArea = levelCounts
@@ -158,6 +163,13 @@ final class SiteContext: @unchecked Sendable {
     /// spelling; anything else (spaces, "../", quotes from a hostile sheet) is slugged and given a
     /// short hash so two ids never share a file.
     static func stems(_ ids: [String]) -> [String: String] {
+        var stems = Dictionary(uniqueKeysWithValues: ids.map { ($0, $0) })
+        stems.merge(changedStems(ids)) { $1 }
+        return stems
+    }
+
+    /// `stems(ids)` for the ids whose stem is not their own spelling (usually none).
+    static func changedStems(_ ids: [String]) -> [String: String] {
         // Ids made only of lowercase letters, digits and dashes are file-safe as they are
         // ("health-visiting--glasgow-city"); anything else is slugged and given a hash.
         func isPlain(_ id: String) -> Bool {
@@ -166,9 +178,7 @@ final class SiteContext: @unchecked Sendable {
         }
         // Plain ids are distinct and keep their spelling, so with no other kind there is nothing
         // to order or to tell apart (a generated directory of a hundred thousand, typically).
-        if ids.allSatisfy(isPlain) {
-            return Dictionary(uniqueKeysWithValues: ids.map { ($0, $0) })
-        }
+        if ids.allSatisfy(isPlain) { return [:] }
         var result: [String: String] = [:]
         var used: Set<String> = []
         for id in ids.sorted() {
@@ -184,7 +194,7 @@ final class SiteContext: @unchecked Sendable {
                 n += 1
             }
             used.insert(candidate)
-            result[id] = candidate
+            if candidate != id { result[id] = candidate }
         }
         return result
     }
@@ -268,6 +278,23 @@ final class SiteContext: @unchecked Sendable {
 
 }
 
+/// The file stems of one kind of identifier: an id known to the graph is its own stem unless
+/// `SiteContext.stems` had to change it, so a directory of plain ids stores nothing.
+struct StemTable<ID: StringIdentifier> {
+    private let changed: [String: String]
+    private let isKnown: (ID) -> Bool
+
+    init(_ changed: [String: String], isKnown: @escaping (ID) -> Bool) {
+        self.changed = changed
+        self.isKnown = isKnown
+    }
+
+    subscript(_ id: ID) -> String? {
+        if let stem = changed[id.rawValue] { return stem }
+        return isKnown(id) ? id.rawValue : nil
+    }
+}
+
 /// Strings filled in by parallel workers, one slot each, read after the workers finish.
 final class ConcurrentSlots: @unchecked Sendable {
     private var slots: [String]
@@ -296,6 +323,18 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     func increment(by n: Int = 1) { lock.lock(); count += n; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+extension Array where Element: Equatable {
+    /// The elements without repeats, first occurrence kept. A service's lists are a few items
+    /// long, so this compares in place rather than hashing into a Set per service.
+    var distinct: [Element] {
+        if count < 2 { return self }
+        var seen: [Element] = []
+        seen.reserveCapacity(count)
+        for element in self where !seen.contains(element) { seen.append(element) }
+        return seen
+    }
 }
 
 extension Dictionary where Key == String {
