@@ -117,17 +117,28 @@ public struct SiteBuilder: Sendable {
                 }
             }),
         ]
+        // The search index reads only the context and writes only under search/, so it is written
+        // on a thread of its own beside the page steps, on the cores their serial parts and the
+        // file writer leave idle. Its step waits for it where the list has it.
+        let besideStep = "write search index"
+        var beside: BesideStep?
+        func stop() {
+            beside?.wait()
+            try? context?.writer.drain()
+            context?.writer.close()
+            if target == staging { try? fm.removeItem(at: staging) }
+        }
         for (index, (name, run)) in steps.enumerated() {
             progress("[\(index + 1)/\(steps.count)] \(name)")
             let start = DispatchTime.now().uptimeNanoseconds
             // A step ends when its files are on disk: the writer's queue is drained, and a file it
             // could not write fails this step.
-            func stop() {
-                try? context?.writer.drain()
-                context?.writer.close()
-                if target == staging { try? fm.removeItem(at: staging) }
-            }
             do {
+                if name == besideStep, let started = beside {
+                    try started.wait().get()
+                    timings.append(.init(name: name, seconds: started.seconds))
+                    continue
+                }
                 try run()
                 try context?.writer.drain()
             } catch let error as SiteBuildError {
@@ -138,6 +149,9 @@ public struct SiteBuilder: Sendable {
                 throw SiteBuildError(step: name, message: "\(error.localizedDescription)")
             }
             timings.append(.init(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            if index == 0, let search = steps.first(where: { $0.0 == besideStep }) {
+                beside = BesideStep(search.1)
+            }
         }
         context.writer.close()
         if !options.freesMemoryAtEnd { KeptUntilExit.keep(context as SiteContext) }
@@ -177,5 +191,40 @@ public struct SiteBuilder: Sendable {
                 if ledger.needsWrite(data, to: relative) { try data.write(to: target) }
             }
         }
+    }
+}
+
+/// A build step run on a thread of its own (SiteBuilder's search index), waited for by name.
+private final class BesideStep: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Void, Error> = .success(())
+    private var finished = false
+    private(set) var seconds = 0.0
+
+    /// The step's closure shares the build's state, which its steps only touch through locks
+    /// (the ledger, the writer, the context's once-made values) or not at all (search/).
+    private struct Work: @unchecked Sendable { let run: () throws -> Void }
+
+    init(_ run: @escaping () throws -> Void) {
+        let work = Work(run: run)
+        let thread = Thread { [self] in
+            let start = DispatchTime.now().uptimeNanoseconds
+            result = Result { try work.run() }
+            seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            done.signal()
+        }
+        // Rendering recurses through templates; the main thread's stack size, not a worker's.
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the step (once; later calls return at once) and gives its outcome.
+    @discardableResult
+    func wait() -> Result<Void, Error> {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return result
     }
 }

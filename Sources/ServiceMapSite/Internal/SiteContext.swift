@@ -69,7 +69,7 @@ final class SiteContext: @unchecked Sendable {
         self.theme = theme
         self.staging = staging
         self.stagingPrefix = staging.path.hasSuffix("/") ? staging.path : staging.path + "/"
-        servicesByName = graph.services.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        servicesByName = Self.inNameOrder(graph.services)
         listItems = ConcurrentSlots(count: servicesByName.count)
         serviceStem = StemTable(Self.changedStems(graph.services.keys.map(\.rawValue))) { [services = graph.services] in services[$0] != nil }
         areaStem = StemTable(Self.changedStems(graph.areas.keys.map(\.rawValue))) { [areas = graph.areas] in areas[$0] != nil }
@@ -93,11 +93,12 @@ final class SiteContext: @unchecked Sendable {
         var atLevel: [LevelID: [Int]] = [:]
         var inCategory: [CategoryID: [Int]] = [:]
         var ofOrganisation: [OrganisationID: [Int]] = [:]
-        for (i, service) in servicesByName.enumerated() {
-            for area in service.areas.distinct { inArea[area, default: []].append(i) }
-            for level in service.levels.distinct { atLevel[level, default: []].append(i) }
-            for category in service.categories.distinct { inCategory[category, default: []].append(i) }
-            if let org = service.organisation { ofOrganisation[org, default: []].append(i) }
+        // By position, reading fields in place: a loop variable would copy each service whole.
+        for i in servicesByName.indices {
+            for area in servicesByName[i].areas.distinct { inArea[area, default: []].append(i) }
+            for level in servicesByName[i].levels.distinct { atLevel[level, default: []].append(i) }
+            for category in servicesByName[i].categories.distinct { inCategory[category, default: []].append(i) }
+            if let org = servicesByName[i].organisation { ofOrganisation[org, default: []].append(i) }
         }
         servicesInArea = inArea
         var levelCounts: [AreaCode: [LevelID: Int]] = [:]
@@ -133,8 +134,8 @@ final class SiteContext: @unchecked Sendable {
         var toDraw: [AreaCode: [Service]] = [:]
         var withLandscape: Set<AreaCode> = []
         let byName = servicesByName
-        let open = byName.map { $0.status != .closed }
-        let placedOnRing = byName.map { service in service.levels.contains { graph.levels[$0]?.ring != nil } }
+        let open = byName.indices.map { byName[$0].status != .closed }
+        let placedOnRing = byName.indices.map { i in byName[i].levels.contains { graph.levels[$0]?.ring != nil } }
         var countedFor = [Int](repeating: -1, count: byName.count)
         for (areaNumber, code) in graph.areas.keys.enumerated() {
             var serving = 0
@@ -157,6 +158,43 @@ final class SiteContext: @unchecked Sendable {
         servingCount = count
         servingToDraw = toDraw
         areasWithLandscape = withLandscape
+    }
+
+    /// The services sorted by (name, id), as Swift orders Strings. Names and ids are compared as
+    /// bytes when both are ASCII, where byte order is Swift's order, and as Strings otherwise;
+    /// positions are sorted, so each Service is copied once, into the result.
+    static func inNameOrder(_ services: [ServiceID: Service]) -> [Service] {
+        let slots = Array(services.indices)
+        // Each service's name, a NUL and its id, laid end to end: for ASCII without NULs, byte
+        // order of that is (name, id) order, compared in one block of memory rather than in
+        // strings scattered over the heap. (An id may hold a NUL; only a name's would break that.)
+        var keys: [UInt8] = []
+        var bounds: [(start: Int, count: Int)] = []
+        var plain: [Bool] = []
+        keys.reserveCapacity(slots.count * 48)
+        bounds.reserveCapacity(slots.count)
+        plain.reserveCapacity(slots.count)
+        for slot in slots {
+            let start = keys.count
+            let name = services.values[slot].name
+            keys.append(contentsOf: name.utf8)
+            keys.append(0)
+            keys.append(contentsOf: services.values[slot].id.rawValue.utf8)
+            bounds.append((start, keys.count - start))
+            plain.append(keys[start...].allSatisfy { $0 < 0x80 } && !name.utf8.contains(0))
+        }
+        let order = keys.withUnsafeBufferPointer { keys in
+            slots.indices.sorted { x, y in
+                guard plain[x] && plain[y] else {
+                    let a = services.values[slots[x]], b = services.values[slots[y]]
+                    return (a.name, a.id) < (b.name, b.id)
+                }
+                let a = UnsafeBufferPointer(rebasing: keys[bounds[x].start..<(bounds[x].start + bounds[x].count)])
+                let b = UnsafeBufferPointer(rebasing: keys[bounds[y].start..<(bounds[y].start + bounds[y].count)])
+                return compareUTF8(a, b) < 0
+            }
+        }
+        return order.map { services.values[slots[$0]] }
     }
 
     /// File-safe, unique names for identifiers. Ids that are already lowercase slugs keep their
@@ -323,6 +361,16 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     func increment(by n: Int = 1) { lock.lock(); count += n; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+/// `memcmp` order of two UTF-8 buffers.
+func compareUTF8(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let shared = min(a.count, b.count)
+    if shared > 0, let x = a.baseAddress, let y = b.baseAddress {
+        let order = memcmp(x, y, shared)
+        if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
 }
 
 extension Array where Element: Equatable {
