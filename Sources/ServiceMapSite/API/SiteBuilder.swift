@@ -117,13 +117,19 @@ public struct SiteBuilder: Sendable {
                 }
             }),
         ]
-        // The search index reads only the context and writes only under search/, so it is written
-        // on a thread of its own beside the page steps, on the cores their serial parts and the
-        // file writer leave idle. Its step waits for it where the list has it.
-        let besideStep = "write search index"
-        var beside: BesideStep?
+        // Steps that only read the context and write their own folders run on threads of their
+        // own, started after the step named here, on the cores that the other steps' serial parts
+        // and the file writer leave idle: the search index (search/) beside all the page steps;
+        // coverage and maps (coverage/, maps/) beside the browse and site pages. Each is waited
+        // for at its place in the list, which is where an error it meets is reported.
+        let startsAfter = [
+            "write search index": "prepare output and theme",
+            "render coverage pages": "render service pages",
+            "render maps and pathways": "render service pages",
+        ]
+        var beside: [String: BesideStep] = [:]
         func stop() {
-            beside?.wait()
+            for step in beside.values { step.wait() }
             try? context?.writer.drain()
             context?.writer.close()
             if target == staging { try? fm.removeItem(at: staging) }
@@ -134,7 +140,7 @@ public struct SiteBuilder: Sendable {
             // A step ends when its files are on disk: the writer's queue is drained, and a file it
             // could not write fails this step.
             do {
-                if name == besideStep, let started = beside {
+                if let started = beside[name] {
                     try started.wait().get()
                     timings.append(.init(name: name, seconds: started.seconds))
                     continue
@@ -149,9 +155,7 @@ public struct SiteBuilder: Sendable {
                 throw SiteBuildError(step: name, message: "\(error.localizedDescription)")
             }
             timings.append(.init(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            if index == 0, let search = steps.first(where: { $0.0 == besideStep }) {
-                beside = BesideStep(search.1)
-            }
+            for (later, work) in steps where startsAfter[later] == name { beside[later] = BesideStep(work) }
         }
         context.writer.close()
         if !options.freesMemoryAtEnd { KeptUntilExit.keep(context as SiteContext) }
@@ -194,7 +198,7 @@ public struct SiteBuilder: Sendable {
     }
 }
 
-/// A build step run on a thread of its own (SiteBuilder's search index), waited for by name.
+/// A build step run on a thread of its own (see `startsAfter` in SiteBuilder.build), waited for by name.
 private final class BesideStep: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Void, Error> = .success(())
