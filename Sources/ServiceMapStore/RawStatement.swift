@@ -151,8 +151,10 @@ struct ListCursor<Item> {
     private let make: (RawStatement) -> Item
     private var hasRow: Bool
 
-    init(_ db: Database, _ sql: String, make: @escaping (RawStatement) -> Item) throws {
-        statement = try RawStatement(db, sql)
+    init(_ db: Database, _ query: (sql: String, arguments: [String]), make: @escaping (RawStatement) -> Item) throws {
+        var statement = try RawStatement(db, query.sql)
+        for argument in query.arguments { statement.bind(argument) }
+        self.statement = statement
         self.make = make
         hasRow = try statement.step(db)
     }

@@ -235,10 +235,47 @@ public final class ServiceStore: Sendable {
 
     /// The whole stored graph.
     public func loadGraph() throws -> ServiceGraph {
-        try writer.read { db in try Self.loadGraph(db) }
+        guard let pool = writer as? DatabasePool else { return try writer.read { db in try Self.loadGraph(db) } }
+        // Two connections share the work: a second one reads the upper half of the services (by
+        // id) while this one reads everything else. Both are opened while the writer is held, so
+        // they see the same committed state.
+        let upper = LoadedHalf()
+        var graph = ServiceGraph()
+        var lower: [Service] = []
+        try pool.writeWithoutTransaction { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0
+            let split = try String.fetchOne(db, sql: "SELECT id FROM service ORDER BY id LIMIT 1 OFFSET ?", arguments: [count / 2])
+            pool.spawnConcurrentRead { connection in
+                upper.result = Result { try Self.loadServices(connection.get(), from: split, to: nil) }
+                upper.done.signal()
+            }
+            graph = try Self.loadFrame(db)
+            lower = try Self.loadServices(db, from: nil, to: split)
+        }
+        upper.done.wait()
+        let rest = try upper.result.get()
+        graph.services.reserveCapacity(lower.count + rest.count)
+        for service in lower { graph.services[service.id] = service }
+        for service in rest { graph.services[service.id] = service }
+        return graph
+    }
+
+    /// The upper half of the services, read by a second connection (`loadGraph()`).
+    private final class LoadedHalf: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var result: Result<[Service], Error> = .success([])
     }
 
     static func loadGraph(_ db: Database) throws -> ServiceGraph {
+        var graph = try loadFrame(db)
+        let services = try loadServices(db, from: nil, to: nil)
+        graph.services.reserveCapacity(services.count)
+        for service in services { graph.services[service.id] = service }
+        return graph
+    }
+
+    /// Everything but the services: areas, levels, needs, organisations and referral routes.
+    static func loadFrame(_ db: Database) throws -> ServiceGraph {
         var graph = ServiceGraph()
         for r in try AreaRecord.fetchAll(db) {
             guard let kind = AreaKind(rawValue: r.kind) else { continue }
@@ -259,6 +296,21 @@ public final class ServiceStore: Sendable {
                 id: OrganisationID(r.id), name: r.name, sector: r.sector.flatMap(Sector.init(rawValue:)), website: r.website,
                 description: r.description, sources: try JSONColumn.decodeSources(r.sources))
         }
+        let interner = TextInterner()
+        let routes = try RawStatement(db, "SELECT fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources FROM referralRoute")
+        graph.routes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referralRoute") ?? 0)
+        while try routes.step(db) {
+            let from: Referrer = routes.text(1).map { .service(ServiceID($0)) } ?? .role(ReferrerRole(routes.withBytes(0, interner.string)))
+            graph.insert(ReferralRoute(
+                from: from, to: ServiceID(routes.text(2) ?? ""), mode: routes.text(3).flatMap(ReferralMode.init(rawValue:)) ?? .professional,
+                kind: routes.text(4).flatMap(RouteKind.init(rawValue:)) ?? .referral, conditions: routes.text(5), notes: routes.text(6),
+                sources: try routes.withBytes(7) { try JSONColumn.decodeSources($0, interner: interner) }))
+        }
+        return graph
+    }
+
+    /// The services whose ids are at least `from` and below `to` (either nil for no bound), in id order.
+    static func loadServices(_ db: Database, from: String?, to: String?) throws -> [Service] {
         // Services and their lists are read through SQLite's C interface (see RawStatement): a
         // 100,000-service directory is half a million rows, and the site is rebuilt from this
         // after every change. Repeated texts (area codes, level ids, file names) are made into
@@ -266,24 +318,33 @@ public final class ServiceStore: Sendable {
         // service id order, each list's rows taken as its service comes up, so no list is kept
         // in a table by id and looked up again.
         let interner = TextInterner()
-        var areas = try ListCursor(db, "SELECT serviceId, areaCode, position FROM serviceArea ORDER BY serviceId") { row in
+        // The range as SQL on a column, and its bounds to bind.
+        func range(_ column: String) -> String {
+            [from.map { _ in "\(column) >= ?" }, to.map { _ in "\(column) < ?" }].compactMap { $0 }.map { " AND " + $0 }.joined()
+        }
+        let bounds = [from, to].compactMap { $0 }
+        func list(_ columns: String, _ table: String) -> (String, [String]) {
+            ("SELECT \(columns) FROM \(table) WHERE 1\(range("serviceId")) ORDER BY serviceId", bounds)
+        }
+        var areas = try ListCursor(db, list("serviceId, areaCode, position", "serviceArea")) { row in
             AreaCode(row.withBytes(1, interner.string))
         }
-        var levels = try ListCursor(db, "SELECT serviceId, levelId, position FROM serviceLevel ORDER BY serviceId") { row in
+        var levels = try ListCursor(db, list("serviceId, levelId, position", "serviceLevel")) { row in
             LevelID(row.withBytes(1, interner.string))
         }
-        var categories = try ListCursor(db, "SELECT serviceId, categoryId, position FROM serviceCategory ORDER BY serviceId") { row in
+        var categories = try ListCursor(db, list("serviceId, categoryId, position", "serviceCategory")) { row in
             CategoryID(row.withBytes(1, interner.string))
         }
-        var rules = try ListCursor(db, "SELECT serviceId, condition, position, effect, note FROM eligibilityRule ORDER BY serviceId") { row in
+        var rules = try ListCursor(db, list("serviceId, condition, position, effect, note", "eligibilityRule")) { row in
             row.text(3).flatMap(EligibilityRule.Effect.init(rawValue:)).map { EligibilityRule($0, EligibilityCondition(parsing: row.text(1) ?? ""), note: row.text(4)) }
         }
-        let services = try RawStatement(db, """
+        var services = try RawStatement(db, """
             SELECT id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages, delivery, phone,
                 email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer, attributes, sources
-            FROM service ORDER BY id
+            FROM service WHERE 1\(range("id")) ORDER BY id
             """)
-        graph.services.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0)
+        for bound in bounds { services.bind(bound) }
+        var loaded: [Service] = []
         while try services.step(db) {
             let id = services.text(0) ?? ""
             let minAge = services.int(4), maxAge = services.int(5)
@@ -291,7 +352,7 @@ public final class ServiceStore: Sendable {
             let (areaList, levelList, categoryList, ruleList) = try services.withBytes(0) { id in
                 (try areas.take(id, db), try levels.take(id, db), try categories.take(id, db), try rules.take(id, db).compactMap { $0 })
             }
-            graph.services[ServiceID(id)] = Service(
+            loaded.append(Service(
                 id: ServiceID(id), name: services.text(1) ?? "", organisation: services.withBytes(2, interner.optionalString).map(OrganisationID.init),
                 description: services.text(3) ?? "", areas: areaList,
                 categories: categoryList, ages: ages, levels: levelList,
@@ -304,18 +365,9 @@ public final class ServiceStore: Sendable {
                 status: services.text(16).flatMap(ServiceStatus.init(rawValue:)) ?? .active,
                 lastVerified: services.text(17).flatMap(Day.init(parsing:)), sector: services.text(18).flatMap(Sector.init(rawValue:)),
                 howToRefer: services.text(19), attributes: try services.withBytes(20, JSONColumn.decodeStringMap),
-                sources: try services.withBytes(21) { try JSONColumn.decodeSources($0, interner: interner) })
+                sources: try services.withBytes(21) { try JSONColumn.decodeSources($0, interner: interner) }))
         }
-        let routes = try RawStatement(db, "SELECT fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources FROM referralRoute")
-        graph.routes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referralRoute") ?? 0)
-        while try routes.step(db) {
-            let from: Referrer = routes.text(1).map { .service(ServiceID($0)) } ?? .role(ReferrerRole(routes.withBytes(0, interner.string)))
-            graph.insert(ReferralRoute(
-                from: from, to: ServiceID(routes.text(2) ?? ""), mode: routes.text(3).flatMap(ReferralMode.init(rawValue:)) ?? .professional,
-                kind: routes.text(4).flatMap(RouteKind.init(rawValue:)) ?? .referral, conditions: routes.text(5), notes: routes.text(6),
-                sources: try routes.withBytes(7) { try JSONColumn.decodeSources($0, interner: interner) }))
-        }
-        return graph
+        return loaded
     }
 
     // MARK: Queries

@@ -27,6 +27,20 @@ struct StoreTests {
         removeDatabase(path)
     }
 
+    /// A file store loads the upper half of the services on a second connection; the halves must
+    /// join into the graph that was stored, lists and rules included.
+    @Test func aFileStoreLoadsTheSameGraphInTwoHalves() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let path = temporaryPath("halves.sqlite")
+        defer { removeDatabase(path) }
+        let store = try ServiceStore(path: path)
+        try store.apply(graph)
+        let loaded = try store.loadGraph()
+        #expect(loaded == graph)
+        #expect(loaded.services.values.contains { !$0.eligibility.isEmpty || $0.areas.count > 1 || !$0.categories.isEmpty })
+    }
+
     @Test func csvRoundTripsThroughTheStore() throws {
         let (graph, diagnostics, tree) = try importFixture()
         defer { tree.remove() }

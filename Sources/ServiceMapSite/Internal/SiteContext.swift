@@ -160,41 +160,48 @@ final class SiteContext: @unchecked Sendable {
         areasWithLandscape = withLandscape
     }
 
-    /// The services sorted by (name, id), as Swift orders Strings. Names and ids are compared as
-    /// bytes when both are ASCII, where byte order is Swift's order, and as Strings otherwise;
-    /// positions are sorted, so each Service is copied once, into the result.
+    /// The services sorted by (name, id), as Swift orders Strings. Each Service is copied once, out
+    /// of the dictionary, and then moved into its place: a copy retains every one of its fields.
     static func inNameOrder(_ services: [ServiceID: Service]) -> [Service] {
-        let slots = Array(services.indices)
-        // Each service's name, a NUL and its id, laid end to end: for ASCII without NULs, byte
-        // order of that is (name, id) order, compared in one block of memory rather than in
-        // strings scattered over the heap. (An id may hold a NUL; only a name's would break that.)
+        var all = Array(services.values)
+        // Each service's name, a NUL and its id, laid end to end: for ASCII, byte order of that is
+        // (name, id) order, compared in one block of memory rather than in strings scattered over
+        // the heap. A NUL in a name would break that (one in an id would not); such names, and
+        // any not in ASCII, are compared as Strings.
         var keys: [UInt8] = []
-        var bounds: [(start: Int, count: Int)] = []
+        var bounds: [Range<Int>] = []
         var plain: [Bool] = []
-        keys.reserveCapacity(slots.count * 48)
-        bounds.reserveCapacity(slots.count)
-        plain.reserveCapacity(slots.count)
-        for slot in slots {
+        keys.reserveCapacity(all.count * 48)
+        bounds.reserveCapacity(all.count)
+        plain.reserveCapacity(all.count)
+        for i in all.indices {
             let start = keys.count
-            let name = services.values[slot].name
-            keys.append(contentsOf: name.utf8)
+            keys.append(contentsOf: all[i].name.utf8)
+            let nameEnd = keys.count
             keys.append(0)
-            keys.append(contentsOf: services.values[slot].id.rawValue.utf8)
-            bounds.append((start, keys.count - start))
-            plain.append(keys[start...].allSatisfy { $0 < 0x80 } && !name.utf8.contains(0))
+            keys.append(contentsOf: all[i].id.rawValue.utf8)
+            bounds.append(start..<keys.count)
+            plain.append(keys[start...].allSatisfy { $0 < 0x80 } && !keys[start..<nameEnd].contains(0))
         }
         let order = keys.withUnsafeBufferPointer { keys in
-            slots.indices.sorted { x, y in
-                guard plain[x] && plain[y] else {
-                    let a = services.values[slots[x]], b = services.values[slots[y]]
-                    return (a.name, a.id) < (b.name, b.id)
-                }
-                let a = UnsafeBufferPointer(rebasing: keys[bounds[x].start..<(bounds[x].start + bounds[x].count)])
-                let b = UnsafeBufferPointer(rebasing: keys[bounds[y].start..<(bounds[y].start + bounds[y].count)])
-                return compareUTF8(a, b) < 0
+            all.indices.sorted { x, y in
+                guard plain[x] && plain[y] else { return (all[x].name, all[x].id) < (all[y].name, all[y].id) }
+                return compareUTF8(UnsafeBufferPointer(rebasing: keys[bounds[x]]), UnsafeBufferPointer(rebasing: keys[bounds[y]])) < 0
             }
         }
-        return order.map { services.values[slots[$0]] }
+        // Into order by following each cycle of the permutation with swaps, which move.
+        var placed = [Bool](repeating: false, count: all.count)
+        for start in all.indices where !placed[start] {
+            var current = start
+            while true {
+                placed[current] = true
+                let next = order[current]
+                if next == start { break }
+                all.swapAt(current, next)
+                current = next
+            }
+        }
+        return all
     }
 
     /// File-safe, unique names for identifiers. Ids that are already lowercase slugs keep their
