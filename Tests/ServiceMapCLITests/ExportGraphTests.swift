@@ -82,11 +82,11 @@ struct ExportGraphTests {
     @Test func commandWritesEachFormatFromTheStore() throws {
         let tree = try FileTree(SeedFixture.files)
         defer { tree.remove() }
-        let database = NSTemporaryDirectory() + "export-graph-\(UUID().uuidString).sqlite"
+        let database = temporaryPath("export-graph.sqlite")
         defer { removeDatabase(database) }
         #expect(Self.exportRun(["import", tree.path(), "--database", database, "--quiet"]) == 0)
         for format in ["dot", "mermaid", "graphml"] {
-            let output = NSTemporaryDirectory() + "referrals-\(UUID().uuidString).\(format)"
+            let output = temporaryPath("referrals.\(format)")
             defer { try? FileManager.default.removeItem(atPath: output) }
             #expect(Self.exportRun(["export", "--format", format, "-o", output, "--database", database]) == 0)
             let text = try String(contentsOfFile: output, encoding: .utf8)

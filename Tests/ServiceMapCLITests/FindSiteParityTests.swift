@@ -17,7 +17,7 @@ import TestSupport
 struct FindSiteParityTests {
     static let graph = ShippedData.graph
     static func build(_ graph: ServiceGraph) -> URL {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-find-parity-\(UUID().uuidString)")
+        let out = Scratch.folder("find-parity")
         _ = try! SiteBuilder(graph: graph, theme: repositoryRoot.appendingPathComponent("Site"), output: out,
                              options: SiteOptions(documentsPerShard: 7)).build()
         return out

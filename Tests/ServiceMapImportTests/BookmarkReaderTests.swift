@@ -1,6 +1,7 @@
 import Foundation
 import ServiceMapCore
 import Testing
+import TestSupport
 
 @testable import ServiceMapImport
 
@@ -24,7 +25,7 @@ enum FormatsCorpus {
 
 /// A temporary folder for inline fixture files, removed by the caller.
 func makeTemporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-formats-\(UUID().uuidString)")
+    let url = Scratch.folder("formats")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import ServiceMapCore
 @testable import ServiceMapImport
 
@@ -109,7 +110,7 @@ import ServiceMapCore
     }
 
     @Test func brokenFilesFailClearly() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-sheets-\(UUID().uuidString)")
+        let dir = Scratch.folder("sheets")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let good = try Data(contentsOf: URL(fileURLWithPath: try Self.messy.write()))
         func file(_ name: String, _ data: Data) throws -> String {

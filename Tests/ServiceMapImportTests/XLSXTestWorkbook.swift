@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ZIPFoundation
 import ServiceMapCore
 @testable import ServiceMapImport
@@ -86,7 +87,7 @@ struct XLSXTestWorkbook {
     }
 
     static func zip(_ entries: [(String, Data)], name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-sheets-\(UUID().uuidString)")
+        let dir = Scratch.folder("sheets")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent(name)
         let archive = try Archive(url: url, accessMode: .create)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import ZIPFoundation
 @testable import ServiceMapImport
 import ServiceMapCore
@@ -63,7 +64,7 @@ struct ZipTruncationTests {
                 """),
             ("xl/worksheets/sheet1.xml", Data(cut), 8, sheet.count),
         ])
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-truncated-\(UUID().uuidString).xlsx").path
+        let path = temporaryPath("truncated.xlsx")
         try zip.write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ServiceMapCore
 @testable import ServiceMapSite
 
@@ -9,9 +10,7 @@ enum SiteFixtures {
     static let theme = repoRoot.appendingPathComponent("Site")
 
     static func temporaryFolder(_ name: String = "site") -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("servicemap-site-tests-\(UUID().uuidString)")
-            .appendingPathComponent(name)
+        let url = Scratch.folder("site").appendingPathComponent(name)
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         return url
     }

@@ -11,7 +11,7 @@ public struct FileTree {
     public let root: URL
 
     public init(_ text: String) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-test-\(UUID().uuidString)")
+        root = Scratch.folder("test")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var current: String?
         var lines: [String] = []
@@ -42,9 +42,26 @@ public struct FileTree {
     }
 }
 
-/// A unique temporary file path (not created).
+/// A unique temporary file path (not created), in the process's scratch folder.
 public func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-\(UUID().uuidString)-\(name)").path
+    Scratch.root.appendingPathComponent("\(UUID().uuidString)-\(name)").path
+}
+
+/// One folder per test process for everything the tests write, removed when the process exits,
+/// so a run leaves nothing in the system's temporary folder (a test that stops half way included).
+public enum Scratch {
+    public static let root: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("servicemap-tests-\(getpid())")
+        try? FileManager.default.removeItem(at: url)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Scratch.root) }
+        return url
+    }()
+
+    /// A fresh, unique path in the scratch folder (not created), named for what it holds.
+    public static func folder(_ name: String) -> URL {
+        root.appendingPathComponent("\(name)-\(UUID().uuidString)")
+    }
 }
 
 /// The repository's root folder, found from this source file's place.

@@ -191,14 +191,16 @@ final class SiteContext: @unchecked Sendable {
         }
         // Into order by following each cycle of the permutation with swaps, which move.
         var placed = [Bool](repeating: false, count: all.count)
-        for start in all.indices where !placed[start] {
-            var current = start
-            while true {
-                placed[current] = true
-                let next = order[current]
-                if next == start { break }
-                all.swapAt(current, next)
-                current = next
+        all.withUnsafeMutableBufferPointer { all in
+            for start in all.indices where !placed[start] {
+                var current = start
+                while true {
+                    placed[current] = true
+                    let next = order[current]
+                    if next == start { break }
+                    all.swapAt(current, next)
+                    current = next
+                }
             }
         }
         return all
