@@ -41,10 +41,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // One C function: SQLite's process-wide options, set before its first connection opens.
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "ServiceMapStore",
             dependencies: [
-                "ServiceMapCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "ServiceMapCore", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C interface, for the bulk write and load paths (see RawStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

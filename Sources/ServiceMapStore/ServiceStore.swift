@@ -1,4 +1,5 @@
 import Foundation
+import CSQLiteTuning
 import GRDB
 import ServiceMapCore
 
@@ -9,6 +10,7 @@ public final class ServiceStore: Sendable {
 
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
     public convenience init(path: String) throws {
+        _ = Self.tuneSQLite
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
@@ -25,8 +27,13 @@ public final class ServiceStore: Sendable {
 
     /// An in-memory store, for tests and one-off builds.
     public static func inMemory() throws -> ServiceStore {
-        try ServiceStore(writer: DatabaseQueue())
+        _ = tuneSQLite
+        return try ServiceStore(writer: DatabaseQueue())
     }
+
+    /// SQLite's process-wide options (`servicemap_sqlite_tune`), set once, before the first
+    /// connection: they take effect only while SQLite is not yet initialised.
+    private static let tuneSQLite: Void = { _ = servicemap_sqlite_tune() }()
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
