@@ -11,6 +11,20 @@ enum ParallelMap {
         }
         return results.values
     }
+
+    /// Works out two independent values at once: the first on a thread of its own (a nested
+    /// `concurrentPerform`, inside `map`'s, would run its work one item after the other).
+    static func both<A: Sendable, B: Sendable>(_ first: @escaping @Sendable () -> A, _ second: () -> B) -> (A, B) {
+        let a = ResultSlots<A>(count: 1)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            a.set(0, first())
+            done.signal()
+        }.start()
+        let b = second()
+        done.wait()
+        return (a.values[0], b)
+    }
 }
 
 /// Slots written once each from concurrent workers; the lock makes the writes visible.
