@@ -96,6 +96,25 @@ struct SiteBuilderTests {
         }
     }
 
+    /// The search index is written on a thread beside the page steps; a failure there still
+    /// fails the build, named after its step, and leaves a folder the next build redoes in full.
+    @Test func aStepBesideTheOthersIsNamedWhenItFails() throws {
+        let out = SiteFixtures.temporaryFolder()
+        try SiteFixtures.build(SiteFixtures.family(), into: out)
+        // A folder where the search cache goes: the rebuild cannot rename its new cache into place.
+        let cache = out.appendingPathComponent(".servicemap-search-cache")
+        try FileManager.default.removeItem(at: cache)
+        try FileManager.default.createDirectory(at: cache.appendingPathComponent("in-the-way"), withIntermediateDirectories: true)
+        do {
+            try SiteFixtures.build(SiteFixtures.family(), into: out)
+            Issue.record("build should fail")
+        } catch let error as SiteBuildError {
+            #expect(error.step == "write search index")
+            #expect(error.message.contains(".servicemap-search-cache"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(SiteBuilder.manifestFileName).path))
+    }
+
     @Test func everyInternalLinkResolves() throws {
         let out = SiteFixtures.temporaryFolder()
         try SiteFixtures.build(SiteFixtures.hostile(), into: out)

@@ -7,6 +7,8 @@ import ServiceMapCore
 ///
 /// The build is a list of named steps; `progress` receives `[i/n] step` before each, and an error
 /// carries the step's name. Pages are rendered in parallel and streamed to disk as they are made.
+/// The steps that only read the shared indexes and write their own folders (the search index,
+/// coverage, maps) run on threads of their own beside the others, and are waited for in turn.
 ///
 /// A full build writes into a fresh folder beside `output` that replaces it only when every step
 /// succeeded. When `output` holds a manifest from a build with the same theme, options and

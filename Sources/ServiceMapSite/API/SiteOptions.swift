@@ -60,6 +60,7 @@ public struct SiteBuildReport: Sendable {
     public var bytes: Int
     /// Search index files (metadata, term, facet and document shards).
     public var searchFiles: Int
+    /// Each step's wall time; a step run beside others (SiteBuilder) overlaps them.
     public var steps: [Step]
     /// Whether the build updated the last build's folder in place rather than making a fresh one.
     public var incremental: Bool
