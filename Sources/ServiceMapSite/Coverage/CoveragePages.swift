@@ -84,9 +84,9 @@ extension PageRenderer {
         for route in context.sortedRoutes { f.add(route: route) }
         f.add(-2)
         for service in context.servicesByName {
-            f.add(service.id.rawValue); f.add(service.name); f.add(context.servicePath(service.id))
-            f.add(list: service.areas.map(\.rawValue)); f.add(list: service.levels.map(\.rawValue))
-            f.add(list: service.categories.map(\.rawValue))
+            f.add(service.id.rawValue); f.add(service.name); f.add(context.serviceStem.stem(ofKnown: service.id))
+            f.add(ids: service.areas); f.add(ids: service.levels)
+            f.add(ids: service.categories)
             f.add(service.ages?.minMonths ?? Int.min); f.add(service.ages?.maxMonths ?? Int.min); f.add(service.ages == nil ? 0 : 1)
             f.add(service.status.rawValue); f.add(optional: service.lastVerified?.description)
             f.add(optional: service.sector?.rawValue); f.add(optional: service.organisation?.rawValue)

@@ -337,8 +337,14 @@ struct StemTable<ID: StringIdentifier> {
     }
 
     subscript(_ id: ID) -> String? {
-        if let stem = changed[id.rawValue] { return stem }
+        if !changed.isEmpty, let stem = changed[id.rawValue] { return stem }
         return isKnown(id) ? id.rawValue : nil
+    }
+
+    /// The stem of an id the caller has just found in the graph, without looking it up again.
+    func stem(ofKnown id: ID) -> String {
+        if !changed.isEmpty, let stem = changed[id.rawValue] { return stem }
+        return id.rawValue
     }
 }
 

@@ -47,12 +47,13 @@ struct ServicePageKeys {
         let graph = context.graph
         var f = Fingerprint()
         f.add(record: service)
-        f.add(context.servicePath(service.id))
+        // Stems, not paths: a page's path is made from its stem alone.
+        f.add(context.serviceStem.stem(ofKnown: service.id))
         if let org = service.organisation {
             f.add(org.rawValue)
             if let organisation = graph.organisations[org] {
                 f.add(organisation.name)
-                f.add(context.organisationPath(org))
+                f.add(context.organisationStem.stem(ofKnown: org))
                 f.add(organisation.sector?.rawValue ?? "-")
             } else {
                 f.add(-1)
@@ -61,7 +62,7 @@ struct ServicePageKeys {
         f.add(-2)
         for id in service.categories {
             f.add(id.rawValue)
-            if let category = graph.categories[id] { f.add(category.name); f.add(context.categoryPath(id)) } else { f.add(-1) }
+            if let category = graph.categories[id] { f.add(category.name); f.add(context.categoryStem.stem(ofKnown: id)) } else { f.add(-1) }
         }
         f.add(-2)
         for code in service.areas { addArea(code, &f, context) }
@@ -70,7 +71,7 @@ struct ServicePageKeys {
             f.add(id.rawValue)
             if let level = graph.levels[id] {
                 f.add(level.name)
-                f.add(context.levelPath(id))
+                f.add(context.levelStem.stem(ofKnown: id))
                 addArea(level.area, &f, context)
                 f.add(level.ring?.rawValue ?? 0)
             } else {
@@ -92,7 +93,7 @@ struct ServicePageKeys {
 
     private static func addArea(_ code: AreaCode, _ f: inout Fingerprint, _ context: SiteContext) {
         f.add(code.rawValue)
-        if let area = context.graph.areas[code] { f.add(area.name); f.add(context.areaPath(code)) } else { f.add(-1) }
+        if let area = context.graph.areas[code] { f.add(area.name); f.add(context.areaStem.stem(ofKnown: code)) } else { f.add(-1) }
     }
 
     /// What a page shows of a service at the other end of a route: its name and link, and, in the
@@ -102,7 +103,7 @@ struct ServicePageKeys {
         f.add(id.rawValue)
         guard let other = graph.services[id] else { f.add(-1); return }
         f.add(other.name)
-        f.add(context.servicePath(id))
+        f.add(context.serviceStem.stem(ofKnown: id))
         f.add(graph.sector(of: other)?.rawValue ?? "-")
         f.add(graph.isStatutorySocialWork(other) ? 1 : 0)
     }
@@ -126,12 +127,12 @@ extension Fingerprint {
         add(s.name)
         add(optional: s.organisation?.rawValue)
         add(s.description)
-        add(list: s.areas.map(\.rawValue))
-        add(list: s.categories.map(\.rawValue))
+        add(ids: s.areas)
+        add(ids: s.categories)
         add(s.ages?.minMonths ?? Int.min)
         add(s.ages?.maxMonths ?? Int.min)
         add(s.ages == nil ? 0 : 1)
-        add(list: s.levels.map(\.rawValue))
+        add(ids: s.levels)
         add(s.eligibility.count)
         for rule in s.eligibility {
             add(rule.effect.rawValue)
@@ -153,9 +154,14 @@ extension Fingerprint {
         add(optional: s.sector?.rawValue)
         add(optional: s.howToRefer)
         add(s.attributes.count)
-        for key in s.attributes.keys.sorted() {
+        if s.attributes.count == 1, let (key, value) = s.attributes.first {
             add(key)
-            add(s.attributes[key]!)
+            add(value)
+        } else {
+            for key in s.attributes.keys.sorted() {
+                add(key)
+                add(s.attributes[key]!)
+            }
         }
         add(sources: s.sources)
     }
@@ -189,5 +195,11 @@ extension Fingerprint {
     mutating func add(list: [String]) {
         add(list.count)
         for item in list { add(item) }
+    }
+
+    /// As `add(list:)` of the ids' spellings.
+    mutating func add<ID: StringIdentifier>(ids: [ID]) {
+        add(ids.count)
+        for id in ids { add(id.rawValue) }
     }
 }
