@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import ServiceMapCore
 
 /// A prepared statement driven through SQLite's C interface, for the store's bulk paths: writing
 /// a 100,000-service directory (about a million rows) and loading it back.
@@ -133,16 +134,6 @@ func sameBytes(_ array: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     return array.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
 }
 
-/// `memcmp` order, which is SQLite's BINARY collation: the order of `ORDER BY` on a text column.
-func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-    let shared = min(a.count, b.count)
-    if shared > 0, let x = a.baseAddress, let y = b.baseAddress {
-        let order = memcmp(x, y, shared)
-        if order != 0 { return Int(order) }
-    }
-    return a.count - b.count
-}
-
 /// The rows of a list table (`serviceId, value, position, …`, ordered by service id), read
 /// alongside the services in the same order: `take` returns one service's items in `position`
 /// order and leaves the cursor at the next service's first row.
@@ -164,7 +155,7 @@ struct ListCursor<Item> {
     mutating func take(_ id: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> [Item] {
         var items: [(position: Int, item: Item)] = []
         while hasRow {
-            let order = statement.withBytes(0) { compareBytes($0, id) }
+            let order = statement.withBytes(0) { ByteOrder.compare($0, id) }
             if order > 0 { break }
             if order == 0 { items.append((statement.int(2) ?? 0, make(statement))) }
             hasRow = try statement.step(db)

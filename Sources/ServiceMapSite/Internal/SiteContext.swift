@@ -186,7 +186,7 @@ final class SiteContext: @unchecked Sendable {
         let order = keys.withUnsafeBufferPointer { keys in
             all.indices.sorted { x, y in
                 guard plain[x] && plain[y] else { return (all[x].name, all[x].id) < (all[y].name, all[y].id) }
-                return compareUTF8(UnsafeBufferPointer(rebasing: keys[bounds[x]]), UnsafeBufferPointer(rebasing: keys[bounds[y]])) < 0
+                return ByteOrder.compare(UnsafeBufferPointer(rebasing: keys[bounds[x]]), UnsafeBufferPointer(rebasing: keys[bounds[y]])) < 0
             }
         }
         // Into order by following each cycle of the permutation with swaps, which move.
@@ -376,16 +376,6 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     func increment(by n: Int = 1) { lock.lock(); count += n; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
-}
-
-/// `memcmp` order of two UTF-8 buffers.
-func compareUTF8(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-    let shared = min(a.count, b.count)
-    if shared > 0, let x = a.baseAddress, let y = b.baseAddress {
-        let order = memcmp(x, y, shared)
-        if order != 0 { return Int(order) }
-    }
-    return a.count - b.count
 }
 
 extension Array where Element: Equatable {
