@@ -390,10 +390,3 @@ extension Array where Element: Equatable {
     }
 }
 
-extension Dictionary where Key == String {
-    func mapKeys<K: Hashable>(_ transform: (String) -> K) -> [K: Value] {
-        var result: [K: Value] = [:]
-        for (key, value) in self { result[transform(key)] = value }
-        return result
-    }
-}
