@@ -158,32 +158,101 @@ public struct Day: Hashable, Codable, Sendable, Comparable, CustomStringConverti
 }
 
 /// A service a family can use: what it is, who it is for, at which levels of need, and where.
-public struct Service: Hashable, Codable, Sendable, Identifiable {
-    public var id: ServiceID
-    public var name: String
-    public var organisation: OrganisationID?
-    public var description: String
+///
+/// The fields live in one shared box that is copied only when a shared copy is changed. A service
+/// is read far more often than written, and a copy of twenty separately counted fields (every
+/// dictionary read of a service is one) cost about a tenth of a 100,000-service site rebuild.
+public struct Service: Hashable, Codable, Sendable, Identifiable, CustomReflectable {
+    private var box: Box
+
+    public var id: ServiceID {
+        get { box.fields.id }
+        _modify { makeUnique(); yield &box.fields.id }
+    }
+    public var name: String {
+        get { box.fields.name }
+        _modify { makeUnique(); yield &box.fields.name }
+    }
+    public var organisation: OrganisationID? {
+        get { box.fields.organisation }
+        _modify { makeUnique(); yield &box.fields.organisation }
+    }
+    public var description: String {
+        get { box.fields.description }
+        _modify { makeUnique(); yield &box.fields.description }
+    }
     /// The areas the service covers; it also serves their sub-areas.
-    public var areas: [AreaCode]
-    public var categories: [CategoryID]
-    public var ages: AgeRange?
-    public var levels: [LevelID]
-    public var eligibility: [EligibilityRule]
-    public var cost: Cost?
-    public var costNote: String?
-    public var languages: [String]
-    public var delivery: [DeliveryMode]
-    public var contact: Contact
+    public var areas: [AreaCode] {
+        get { box.fields.areas }
+        _modify { makeUnique(); yield &box.fields.areas }
+    }
+    public var categories: [CategoryID] {
+        get { box.fields.categories }
+        _modify { makeUnique(); yield &box.fields.categories }
+    }
+    public var ages: AgeRange? {
+        get { box.fields.ages }
+        _modify { makeUnique(); yield &box.fields.ages }
+    }
+    public var levels: [LevelID] {
+        get { box.fields.levels }
+        _modify { makeUnique(); yield &box.fields.levels }
+    }
+    public var eligibility: [EligibilityRule] {
+        get { box.fields.eligibility }
+        _modify { makeUnique(); yield &box.fields.eligibility }
+    }
+    public var cost: Cost? {
+        get { box.fields.cost }
+        _modify { makeUnique(); yield &box.fields.cost }
+    }
+    public var costNote: String? {
+        get { box.fields.costNote }
+        _modify { makeUnique(); yield &box.fields.costNote }
+    }
+    public var languages: [String] {
+        get { box.fields.languages }
+        _modify { makeUnique(); yield &box.fields.languages }
+    }
+    public var delivery: [DeliveryMode] {
+        get { box.fields.delivery }
+        _modify { makeUnique(); yield &box.fields.delivery }
+    }
+    public var contact: Contact {
+        get { box.fields.contact }
+        _modify { makeUnique(); yield &box.fields.contact }
+    }
     /// Refuges and similar: the address is never shown anywhere.
-    public var confidentialAddress: Bool
-    public var status: ServiceStatus
-    public var lastVerified: Day?
-    public var sector: Sector?
+    public var confidentialAddress: Bool {
+        get { box.fields.confidentialAddress }
+        _modify { makeUnique(); yield &box.fields.confidentialAddress }
+    }
+    public var status: ServiceStatus {
+        get { box.fields.status }
+        _modify { makeUnique(); yield &box.fields.status }
+    }
+    public var lastVerified: Day? {
+        get { box.fields.lastVerified }
+        _modify { makeUnique(); yield &box.fields.lastVerified }
+    }
+    public var sector: Sector? {
+        get { box.fields.sector }
+        _modify { makeUnique(); yield &box.fields.sector }
+    }
     /// How to refer, in the source's words (routes carry the structured form).
-    public var howToRefer: String?
+    public var howToRefer: String? {
+        get { box.fields.howToRefer }
+        _modify { makeUnique(); yield &box.fields.howToRefer }
+    }
     /// Columns the importer did not recognise, kept by header.
-    public var attributes: [String: String]
-    public var sources: Sources
+    public var attributes: [String: String] {
+        get { box.fields.attributes }
+        _modify { makeUnique(); yield &box.fields.attributes }
+    }
+    public var sources: Sources {
+        get { box.fields.sources }
+        _modify { makeUnique(); yield &box.fields.sources }
+    }
 
     public init(
         id: ServiceID, name: String, organisation: OrganisationID? = nil, description: String = "",
@@ -193,26 +262,62 @@ public struct Service: Hashable, Codable, Sendable, Identifiable {
         status: ServiceStatus = .active, lastVerified: Day? = nil, sector: Sector? = nil, howToRefer: String? = nil,
         attributes: [String: String] = [:], sources: Sources = Sources()
     ) {
-        self.id = id
-        self.name = name
-        self.organisation = organisation
-        self.description = description
-        self.areas = areas
-        self.categories = categories
-        self.ages = ages
-        self.levels = levels
-        self.eligibility = eligibility
-        self.cost = cost
-        self.costNote = costNote
-        self.languages = languages
-        self.delivery = delivery
-        self.contact = contact
-        self.confidentialAddress = confidentialAddress
-        self.status = status
-        self.lastVerified = lastVerified
-        self.sector = sector
-        self.howToRefer = howToRefer
-        self.attributes = attributes
-        self.sources = sources
+        box = Box(Fields(
+            id: id, name: name, organisation: organisation, description: description, areas: areas,
+            categories: categories, ages: ages, levels: levels, eligibility: eligibility, cost: cost,
+            costNote: costNote, languages: languages, delivery: delivery, contact: contact,
+            confidentialAddress: confidentialAddress, status: status, lastVerified: lastVerified,
+            sector: sector, howToRefer: howToRefer, attributes: attributes, sources: sources))
+    }
+
+    public static func == (lhs: Service, rhs: Service) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+
+    public init(from decoder: Decoder) throws { box = Box(try Fields(from: decoder)) }
+
+    public func encode(to encoder: Encoder) throws { try box.fields.encode(to: encoder) }
+
+    /// Mirrors the fields, not the box: debug output and the tests that list a service's fields see
+    /// what they saw when the fields were stored in the struct itself.
+    public var customMirror: Mirror {
+        Mirror(self, children: Mirror(reflecting: box.fields).children, displayStyle: .struct)
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    }
+
+    /// The stored fields, encoded under their own names (a service's JSON is these fields).
+    private struct Fields: Hashable, Codable, Sendable {
+        var id: ServiceID
+        var name: String
+        var organisation: OrganisationID?
+        var description: String
+        var areas: [AreaCode]
+        var categories: [CategoryID]
+        var ages: AgeRange?
+        var levels: [LevelID]
+        var eligibility: [EligibilityRule]
+        var cost: Cost?
+        var costNote: String?
+        var languages: [String]
+        var delivery: [DeliveryMode]
+        var contact: Contact
+        var confidentialAddress: Bool
+        var status: ServiceStatus
+        var lastVerified: Day?
+        var sector: Sector?
+        var howToRefer: String?
+        var attributes: [String: String]
+        var sources: Sources
+    }
+
+    /// Changed only through `makeUnique`, so a box seen by more than one thread is never written.
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 }
