@@ -56,13 +56,14 @@ struct SiteRunner {
             throw ExitCode(2)
         }
         let store = try ServiceStore(path: database)
-        let graph = try store.loadGraph()
-        // The store's recorded runs become the What's new page and its feed (issue 8).
+        // The store's recorded runs become the What's new page and its feed (issue 8), read on a
+        // connection of their own beside the graph.
+        let (changelog, graph) = ParallelMap.both({ Result { try Changelog.load(from: store) } }, { Result { try store.loadGraph() } })
         // The command ends with the build: what it built from is left for the process's exit to
         // return (SiteOptions.freesMemoryAtEnd), not freed object by object.
-        let options = SiteOptions(changelog: try Changelog.load(from: store), baseURL: baseURL, incremental: incremental,
+        let options = SiteOptions(changelog: try changelog.get(), baseURL: baseURL, incremental: incremental,
                                   freesMemoryAtEnd: false)
-        let builder = SiteBuilder(graph: graph, theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output), options: options)
+        let builder = SiteBuilder(graph: try graph.get(), theme: URL(fileURLWithPath: theme), output: URL(fileURLWithPath: output), options: options)
         defer { KeptUntilExit.keep(builder) }
         do {
             let report = try builder.build { console.progress($0) }

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 
 /// Maps over independent items on all cores, returning results in input order.
-enum ParallelMap {
-    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+public enum ParallelMap {
+    public static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
         if items.count < 2 { return items.map(transform) }
         let results = ResultSlots<R>(count: items.count)
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
@@ -14,7 +14,7 @@ enum ParallelMap {
 
     /// Works out two independent values at once: the first on a thread of its own (a nested
     /// `concurrentPerform`, inside `map`'s, would run its work one item after the other).
-    static func both<A: Sendable, B: Sendable>(_ first: @escaping @Sendable () -> A, _ second: () -> B) -> (A, B) {
+    public static func both<A: Sendable, B: Sendable>(_ first: @escaping @Sendable () -> A, _ second: () -> B) -> (A, B) {
         let a = ResultSlots<A>(count: 1)
         let done = DispatchSemaphore(value: 0)
         Thread {
