@@ -79,7 +79,8 @@ struct StoreTests {
         // A route to a service that is not there breaks a foreign key: also rolled back whole.
         var dangling = graph
         dangling.insert(ReferralRoute(from: .role(.gp), to: "nowhere", mode: .professional))
-        #expect(throws: (any Error).self) { try store.apply(dangling) }
+        let error = #expect(throws: (any Error).self) { try store.apply(dangling) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("a row of referralRoute (rowid"))
         #expect(try store.tableCounts() == before)
         #expect(try store.runs().count == 1)
     }
