@@ -36,6 +36,9 @@ struct ImportCommand: ParsableCommand {
         let console = Console(showNotes: output.notes, quiet: output.quiet)
         let outcome = try ImportRunner(paths: paths, database: store.database, merge: merge, validRecords: validRecords,
                                        mapping: mapping, console: console).run()
+        // The command ends here: the graph and its diagnostics are left for the process's exit to
+        // return, not freed object by object (half a second at 100,000 services).
+        KeptUntilExit.keep(outcome)
         // Errors fail the command even when --valid-records wrote the rest.
         if !outcome.applied || outcome.diagnostics.hasErrors { throw ExitCode(1) }
     }

@@ -15,6 +15,8 @@ struct RawStatement {
     let statement: Statement
     private var handle: OpaquePointer { statement.sqliteStatement }
     private var next: Int32 = 1
+    /// The bound texts' bytes, held until the row is written (see `TextArena`).
+    private let arena = TextArena()
 
     init(_ db: Database, _ sql: String) throws {
         // Not cached: GRDB must never see this statement half-stepped.
@@ -29,14 +31,13 @@ struct RawStatement {
             sqlite3_bind_null(handle, next)
             return
         }
-        let h = handle, index = next
+        let h = handle, index = next, arena = arena
         text.withUTF8 { bytes in
-            // An empty buffer may have no address, which SQLite would read as NULL.
-            if let base = bytes.baseAddress {
-                sqlite3_bind_text(h, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), sqliteTransient)
-            } else {
-                sqlite3_bind_text(h, index, "", 0, sqliteTransient)
-            }
+            // SQLite reads the bytes where the arena keeps them, rather than copying each text
+            // into a block of its own and freeing it after the row: with millions of texts bound
+            // in an import, those allocations were a sixth of the store's time.
+            let (start, count) = arena.copy(bytes)
+            sqlite3_bind_text(h, index, start.assumingMemoryBound(to: CChar.self), Int32(count), sqliteStatic)
         }
     }
 
@@ -54,10 +55,13 @@ struct RawStatement {
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
             sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            arena.clear()
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        arena.clear()
     }
 
     // MARK: Reading
@@ -92,8 +96,46 @@ struct RawStatement {
     }
 }
 
-/// SQLite copies a value bound with this destructor, so the Swift buffer may go away at once.
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLite uses a value bound with this destructor where it is, without copying or freeing it.
+private let sqliteStatic = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+
+/// Bytes of the texts bound to one row of a statement, kept in one block reused from row to row,
+/// valid until `clear()`: SQLite reads texts bound as static from where they are, until they are
+/// cleared after the row is written. A text too large for what is left of the block gets a block
+/// of its own, freed at `clear()`.
+final class TextArena {
+    private static let capacity = 64 << 10
+    private let block = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    private var used = 0
+    private var overflow: [UnsafeMutableRawPointer] = []
+
+    /// Copies `bytes` in; the copy stays put until `clear()`. (Never a null pointer, which SQLite
+    /// would read as NULL rather than as an empty text.)
+    func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> (UnsafeRawPointer, Int) {
+        let count = bytes.count
+        if used + count <= Self.capacity {
+            let start = block + used
+            if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: count) }
+            used += count
+            return (UnsafeRawPointer(start), count)
+        }
+        let own = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 1)
+        own.copyMemory(from: bytes.baseAddress!, byteCount: count)
+        overflow.append(own)
+        return (UnsafeRawPointer(own), count)
+    }
+
+    func clear() {
+        used = 0
+        for own in overflow { own.deallocate() }
+        overflow.removeAll(keepingCapacity: true)
+    }
+
+    deinit {
+        clear()
+        block.deallocate()
+    }
+}
 
 /// Makes Strings of texts that repeat from row to row (area codes, level ids, file names,
 /// organisation ids) once, and hands out the same String after: a loaded directory then holds
