@@ -224,10 +224,13 @@
     if (q.lang) jobs.lang = facet('lang:' + q.lang);
     if (q.level) jobs.level = facet('lvl:' + q.level);
     var names = Object.keys(jobs);
+    // The words' files load alongside the facets', not after them: each is a round of <script>
+    // loads, and a broad query's answer waited on both in turn.
+    var textJob = q.text ? textScores(q.text, meta) : Promise.resolve(null);
     return Promise.all(names.map(function (k) { return jobs[k]; })).then(function (lists) {
       var p = {};
       names.forEach(function (k, i) { p[k] = mark(lists[i], n); });
-      return (q.text ? textScores(q.text, meta) : Promise.resolve(null)).then(function (text) {
+      return textJob.then(function (text) {
         var keep = p.all, score = new Float64Array(n), met = [];
         var own = null;
         if (q.role) {
@@ -265,10 +268,32 @@
           score[d] = s;
           order.push(d);
         }
-        order.sort(function (a, b) { return score[b] - score[a] || a - b; });
-        return { order: order, score: score, p: p, own: own, text: text };
+        return { order: byScore(order, score), score: score, p: p, own: own, text: text };
       });
     });
+  }
+
+  // The documents by score, highest first, then in document order (Core's order). `order` is in
+  // document order, so grouping it by score and taking the groups from the highest gives that
+  // order without comparing documents: a broad query's tens of thousands of results share a few
+  // hundred scores, and a comparison sort of them was a fifth of its answer's time. Scores that
+  // are nearly all different are sorted by comparison after all.
+  function byScore(order, score) {
+    var groups = new Map();
+    for (var i = 0; i < order.length; i++) {
+      var s = score[order[i]], group = groups.get(s);
+      if (group) group.push(order[i]); else groups.set(s, [order[i]]);
+    }
+    if (groups.size > 64 && groups.size * 8 > order.length) {
+      return order.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    }
+    var values = Float64Array.from(groups.keys()).sort();
+    var out = [];
+    for (var j = values.length - 1; j >= 0; j--) {
+      var members = groups.get(values[j]);
+      for (var k = 0; k < members.length; k++) out.push(members[k]);
+    }
+    return out;
   }
 
   // Why a service matched, in Core's words and order.
