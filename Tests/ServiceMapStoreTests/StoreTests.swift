@@ -41,6 +41,23 @@ struct StoreTests {
         #expect(loaded.services.values.contains { !$0.eligibility.isEmpty || $0.areas.count > 1 || !$0.categories.isEmpty })
     }
 
+    /// Texts are bound from one arena per statement (`TextArena`): a text longer than the arena,
+    /// texts that fill it part way through a row, and empty texts (not NULL) must all come back.
+    @Test func longAndEmptyTextsRoundTrip() throws {
+        var graph = ServiceGraph()
+        let long = String(repeating: "Synthetic description, labelled synthetic. ", count: 2_000)  // 88 KB
+        graph.services["a-long"] = Service(id: "a-long", name: "Long", description: long, costNote: "")
+        graph.services["b-after"] = Service(id: "b-after", name: "After", description: String(long.prefix(40_000)), costNote: "x")
+        graph.services["c-empty"] = Service(id: "c-empty", name: "Empty", description: "", howToRefer: "")
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let loaded = try store.loadGraph()
+        #expect(loaded == graph)
+        #expect(loaded.services["a-long"]?.description.utf8.count == long.utf8.count)
+        #expect(loaded.services["a-long"]?.costNote == "")
+        #expect(loaded.services["c-empty"]?.howToRefer == "")
+    }
+
     @Test func csvRoundTripsThroughTheStore() throws {
         let (graph, diagnostics, tree) = try importFixture()
         defer { tree.remove() }
