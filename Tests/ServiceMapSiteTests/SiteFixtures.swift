@@ -166,6 +166,7 @@ enum SiteFixtures {
         return result
     }
 
+    @discardableResult
     static func build(_ graph: ServiceGraph, into output: URL, options: SiteOptions = SiteOptions(documentsPerShard: 3)) throws -> SiteBuildReport {
         try SiteBuilder(graph: graph, theme: theme, output: output, options: options).build()
     }
