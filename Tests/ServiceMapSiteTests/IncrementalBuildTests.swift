@@ -325,6 +325,29 @@ struct IncrementalBuildTests {
         #expect(String(decoding: try Data(contentsOf: site.appendingPathComponent("index.html")), as: UTF8.self).contains("<!-- re-branded -->"))
     }
 
+    /// A manifest whose identity matches but whose lines do not parse (cut short, edited by hand)
+    /// gives a full build, swapped in whole: a file the new site no longer makes is gone.
+    @Test func aManifestDamagedBelowItsIdentityGivesAFullBuild() throws {
+        let site = SiteFixtures.temporaryFolder()
+        let before = SiteFixtures.synthetic(count: 12)
+        try SiteBuilder(graph: before, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        let manifest = site.appendingPathComponent(SiteManifest.fileName)
+        var lines = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        lines[lines.count - 2] = "not a line of a manifest"
+        try lines.joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+        var after = before
+        let gone = try #require(after.services.keys.sorted().first)
+        after.services[gone] = nil
+        after.routes = after.routes.filter { $0.value.to != gone && $0.value.from != .service(gone) }
+        let report = try SiteBuilder(graph: after, theme: SiteFixtures.theme, output: site, options: Self.options).build()
+        #expect(!report.incremental)
+        let fresh = SiteFixtures.temporaryFolder("full")
+        try SiteBuilder(graph: after, theme: SiteFixtures.theme, output: fresh, options: Self.options).build()
+        #expect(Self.tree(site) == Self.tree(fresh))
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("services/\(gone.rawValue).html").path))
+        #expect(SiteManifest.read(in: site) != nil)
+    }
+
     @Test func aBuildThatStopsHalfWayLeavesNoManifest() throws {
         let site = SiteFixtures.temporaryFolder()
         try SiteBuilder(graph: SiteFixtures.family(), theme: SiteFixtures.theme, output: site, options: Self.options).build()
@@ -354,14 +377,35 @@ struct IncrementalBuildTests {
 
     @Test func manifestRoundTrips() throws {
         let manifest = SiteManifest(identity: "abc", entries: [
-            "services/a b.html": .init(content: "0123", inputs: "4567", size: 12),
-            "search/meta.js": .init(content: "89ab", inputs: nil, size: 3),
-        ], steps: ["coverage": "cdef", "a step": "0011"])
+            "services/a b.html": .init(content: Digest(x: 0x0123, y: .max), inputs: Digest(x: 0x4567_89AB_CDEF_0000, y: 1), size: 12),
+            "search/meta.js": .init(content: Digest(x: 0, y: 0x89AB), inputs: nil, size: 3),
+        ], steps: ["coverage": Digest(x: 0xCDEF, y: 2), "a step": Digest(x: 0x0011, y: 3)])
         let folder = SiteFixtures.temporaryFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(manifest.text.utf8).write(to: folder.appendingPathComponent(SiteManifest.fileName))
         let read = try #require(SiteManifest.read(in: folder))
         #expect(read.identity == "abc" && read.entries == manifest.entries && read.steps == manifest.steps)
+        #expect(manifest.text.contains("0000000000000123ffffffffffffffff 456789abcdef00000000000000000001 12 services/a b.html\n"))
+    }
+
+    /// A manifest the build cannot read in full is not trusted in part: the build is a full one.
+    @Test func aDamagedManifestIsNotRead() throws {
+        let line = "0000000000000123ffffffffffffffff - 12 services/a.html"
+        for damaged in [line.replacingOccurrences(of: "0123", with: "01g3"), line.replacingOccurrences(of: " - ", with: " 12 "),
+                        line.replacingOccurrences(of: "0000000000000123", with: "123"), line.replacingOccurrences(of: " 12 ", with: " x ")] {
+            let bytes = Array("\(SiteManifest.header)\nidentity abc\n\(damaged)\n".utf8)
+            #expect(bytes.withUnsafeBytes { SiteManifest.parse($0) } == nil, "\(damaged)")
+        }
+        let bytes = Array("\(SiteManifest.header)\nidentity abc\n\(line)\n".utf8)
+        #expect(bytes.withUnsafeBytes { SiteManifest.parse($0) }?.entries["services/a.html"]?.size == 12)
+    }
+
+    @Test func digestsReadBackFromTheirHex() {
+        for digest in [Digest(x: 0, y: 0), Digest(x: .max, y: 1), Digest(x: 0x0123_4567_89AB_CDEF, y: 0xFEDC_BA98_7654_3210)] {
+            #expect(digest.hex.count == 32 && Digest(hex: digest.hex) == digest)
+        }
+        #expect(Digest(hex: "0123456789ABCDEF0123456789abcdef") == Digest(x: 0x0123_4567_89AB_CDEF, y: 0x0123_4567_89AB_CDEF))
+        #expect(Digest(hex: "0123") == nil && Digest(hex: String(repeating: "z", count: 32)) == nil)
     }
 
     @Test func fingerprintsTellValuesApart() {

@@ -57,6 +57,7 @@ public struct SiteBuilder: Sendable {
         var timings: [SiteBuildReport.Step] = []
         var searchFiles = 0
         var removed = 0
+        var published: SiteManifest?
 
         let steps: [(String, () throws -> Void)] = [
             ("prepare output and theme", {
@@ -69,9 +70,12 @@ public struct SiteBuilder: Sendable {
                 }
                 let theme = try Theme(folder: self.theme)
                 identity = try BuildIdentity.fingerprint(theme: self.theme, options: options)
-                let previous = options.incremental && fm.fileExists(atPath: marker)
-                    ? SiteManifest.read(in: output).flatMap { $0.identity == identity ? $0 : nil } : nil
-                if previous != nil {
+                // The manifest's lines are parsed beside the context (each is a tenth of a second
+                // in a large site), once its identity line says they are worth parsing.
+                let saved = options.incremental && fm.fileExists(atPath: marker)
+                    ? fm.contents(atPath: output.appendingPathComponent(SiteManifest.fileName).path) : nil
+                let incremental = saved.flatMap(SiteManifest.identity(of:)) == identity
+                if incremental {
                     // Until this build finishes, the folder matches no manifest: should it stop half
                     // way, the next build is a full one.
                     try fm.removeItem(at: output.appendingPathComponent(SiteManifest.fileName))
@@ -81,11 +85,25 @@ public struct SiteBuilder: Sendable {
                     try fm.createDirectory(at: parent, withIntermediateDirectories: true)
                     try fm.createDirectory(at: staging, withIntermediateDirectories: true)
                 }
-                for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage", "maps"] {
-                    try fm.createDirectory(at: target.appendingPathComponent(folder), withIntermediateDirectories: true)
+                func folders(in target: URL) throws {
+                    for folder in ["services", "areas", "levels", "categories", "organisations", "a-z", "search", "assets", "coverage", "maps"] {
+                        try fm.createDirectory(at: target.appendingPathComponent(folder), withIntermediateDirectories: true)
+                    }
+                }
+                try folders(in: target)
+                let (previous, made) = ParallelMap.both({ incremental ? saved?.withUnsafeBytes { SiteManifest.parse($0) } : nil }) {
+                    SiteContext(graph: graph, options: options, theme: theme, staging: target)
+                }
+                context = made
+                if incremental && previous == nil {
+                    // The identity line matched but a later line did not parse: a full build after all.
+                    target = staging
+                    try? fm.removeItem(at: staging)
+                    try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+                    try folders(in: staging)
+                    context = SiteContext(graph: graph, options: options, theme: theme, staging: staging)
                 }
                 ledger = OutputLedger(previous: previous, identity: identity)
-                context = SiteContext(graph: graph, options: options, theme: theme, staging: target)
                 context.ledger = ledger
             }),
             ("render service pages", { try PageRenderer(context).renderServices() }),
@@ -97,9 +115,10 @@ public struct SiteBuilder: Sendable {
             ("write search index", { searchFiles = try SearchIndexWriter(context).write() }),
             ("copy theme assets", { try copyAssets(from: context.theme.assets, to: target, ledger: ledger) }),
             ("publish", {
-                let manifest = ledger.manifest(identity: identity)
+                let (manifest, stale) = ledger.finish(identity: identity)
+                published = manifest
                 if ledger.isIncremental {
-                    for path in ledger.stalePaths {
+                    for path in stale {
                         try? fm.removeItem(at: output.appendingPathComponent(path))
                         removed += 1
                     }
@@ -161,7 +180,7 @@ public struct SiteBuilder: Sendable {
         }
         context.writer.close()
         if !options.freesMemoryAtEnd { KeptUntilExit.keep(context as SiteContext) }
-        let manifest = ledger.manifest(identity: identity)
+        let manifest = published ?? ledger.finish(identity: identity).manifest
         let (written, unchanged) = ledger.counts
         return SiteBuildReport(
             pages: context.pagesWritten, files: manifest.entries.count, bytes: manifest.entries.values.reduce(0) { $0 + $1.size },

@@ -70,9 +70,9 @@ final class SiteContext: @unchecked Sendable {
         self.staging = staging
         self.stagingPrefix = staging.path.hasSuffix("/") ? staging.path : staging.path + "/"
         // The name order and the lists built on it take one core; file names, routes and the
-        // small sorted lists the other (each part is a tenth of a second at 100,000 services).
-        let (lookups, ordered) = ParallelMap.both({ Lookups(graph) }, { Self.inNameOrder(graph.services) })
-        servicesByName = ordered
+        // small sorted lists the other (each part is a tenth of a second or two at 100,000 services).
+        let (lookups, listings) = ParallelMap.both({ Lookups(graph) }, { Listings(graph) })
+        servicesByName = listings.servicesByName
         listItems = ConcurrentSlots(count: servicesByName.count)
         serviceStem = lookups.serviceStem
         areaStem = lookups.areaStem
@@ -88,66 +88,15 @@ final class SiteContext: @unchecked Sendable {
         sortedOrganisations = lookups.sortedOrganisations
         childrenOfArea = lookups.childrenOfArea
         childrenOfCategory = lookups.childrenOfCategory
-
-        var inArea: [AreaCode: [Int]] = [:]
-        var atLevel: [LevelID: [Int]] = [:]
-        var inCategory: [CategoryID: [Int]] = [:]
-        var ofOrganisation: [OrganisationID: [Int]] = [:]
-        // By position, reading fields in place: a loop variable would copy each service whole.
-        for i in servicesByName.indices {
-            for area in servicesByName[i].areas.distinct { inArea[area, default: []].append(i) }
-            for level in servicesByName[i].levels.distinct { atLevel[level, default: []].append(i) }
-            for category in servicesByName[i].categories.distinct { inCategory[category, default: []].append(i) }
-            if let org = servicesByName[i].organisation { ofOrganisation[org, default: []].append(i) }
-        }
-        servicesInArea = inArea
-        var levelCounts: [AreaCode: [LevelID: Int]] = [:]
-        for (code, positions) in inArea {
-            var counts: [LevelID: Int] = [:]
-            for i in positions { for level in servicesByName[i].levels.distinct { counts[level, default: 0] += 1 } }
-            levelCounts[code] = counts
-        }
-        levelCountsInArea = levelCounts
-        servicesAtLevel = atLevel
-        servicesInCategory = inCategory
-        servicesOfOrganisation = ofOrganisation
-
-        var ancestors: [AreaCode: [AreaCode]] = [:]
-        for code in graph.areas.keys { ancestors[code] = graph.ancestors(of: code) }
-        ancestorsOfArea = ancestors
-
-        // Served areas from the services listed in each related area, instead of a scan of every
-        // service per area: areas × services is what made large directories slow.
-        // Positions, not ids: a service is marked with the area being counted, so no set of ids
-        // is hashed per area (a nation's count visits most of the directory).
-        var count: [AreaCode: Int] = [:]
-        var toDraw: [AreaCode: [Service]] = [:]
-        var withLandscape: Set<AreaCode> = []
-        let byName = servicesByName
-        let open = byName.indices.map { byName[$0].status != .closed }
-        let placedOnRing = byName.indices.map { i in byName[i].levels.contains { graph.levels[$0]?.ring != nil } }
-        var countedFor = [Int](repeating: -1, count: byName.count)
-        for (areaNumber, code) in graph.areas.keys.enumerated() {
-            var serving = 0
-            var positions: [Int] = []
-            var landscape = false
-            for related in graph.areaAndDescendants(of: code).union(ancestors[code] ?? []) {
-                for i in inArea[related] ?? [] where open[i] && countedFor[i] != areaNumber {
-                    countedFor[i] = areaNumber
-                    serving += 1
-                    if serving <= PageRenderer.mostServicesToDraw { positions.append(i) }
-                    if placedOnRing[i] { landscape = true }
-                }
-            }
-            count[code] = serving
-            if serving <= PageRenderer.mostServicesToDraw {
-                toDraw[code] = positions.map { byName[$0] }.sorted { $0.id < $1.id }
-            }
-            if landscape { withLandscape.insert(code) }
-        }
-        servingCount = count
-        servingToDraw = toDraw
-        areasWithLandscape = withLandscape
+        servicesInArea = listings.servicesInArea
+        servicesAtLevel = listings.servicesAtLevel
+        servicesInCategory = listings.servicesInCategory
+        servicesOfOrganisation = listings.servicesOfOrganisation
+        levelCountsInArea = listings.levelCountsInArea
+        ancestorsOfArea = listings.ancestorsOfArea
+        servingCount = listings.servingCount
+        servingToDraw = listings.servingToDraw
+        areasWithLandscape = listings.areasWithLandscape
     }
 
     /// The services sorted by (name, id), as Swift orders Strings. Each Service is copied once, out
@@ -315,7 +264,87 @@ final class SiteContext: @unchecked Sendable {
 
 }
 
-/// What `SiteContext` needs besides the name order, worked out beside it on another core.
+/// The name order, and what is built on it: the services listed per area, level, need and
+/// organisation, and how many services a family in each area can use. Worked out on one core
+/// while `Lookups` takes the other.
+private struct Listings: @unchecked Sendable {
+    let servicesByName: [Service]
+    let servicesInArea: [AreaCode: [Int]]
+    let servicesAtLevel: [LevelID: [Int]]
+    let servicesInCategory: [CategoryID: [Int]]
+    let servicesOfOrganisation: [OrganisationID: [Int]]
+    let levelCountsInArea: [AreaCode: [LevelID: Int]]
+    let ancestorsOfArea: [AreaCode: [AreaCode]]
+    let servingCount: [AreaCode: Int]
+    let servingToDraw: [AreaCode: [Service]]
+    let areasWithLandscape: Set<AreaCode>
+
+    init(_ graph: ServiceGraph) {
+        let byName = SiteContext.inNameOrder(graph.services)
+        servicesByName = byName
+        var inArea: [AreaCode: [Int]] = [:]
+        var atLevel: [LevelID: [Int]] = [:]
+        var inCategory: [CategoryID: [Int]] = [:]
+        var ofOrganisation: [OrganisationID: [Int]] = [:]
+        // By position, reading fields in place: a loop variable would copy each service whole.
+        for i in byName.indices {
+            for area in byName[i].areas.distinct { inArea[area, default: []].append(i) }
+            for level in byName[i].levels.distinct { atLevel[level, default: []].append(i) }
+            for category in byName[i].categories.distinct { inCategory[category, default: []].append(i) }
+            if let org = byName[i].organisation { ofOrganisation[org, default: []].append(i) }
+        }
+        servicesInArea = inArea
+        var levelCounts: [AreaCode: [LevelID: Int]] = [:]
+        for (code, positions) in inArea {
+            var counts: [LevelID: Int] = [:]
+            for i in positions { for level in byName[i].levels.distinct { counts[level, default: 0] += 1 } }
+            levelCounts[code] = counts
+        }
+        levelCountsInArea = levelCounts
+        servicesAtLevel = atLevel
+        servicesInCategory = inCategory
+        servicesOfOrganisation = ofOrganisation
+
+        var ancestors: [AreaCode: [AreaCode]] = [:]
+        for code in graph.areas.keys { ancestors[code] = graph.ancestors(of: code) }
+        ancestorsOfArea = ancestors
+
+        // Served areas from the services listed in each related area, instead of a scan of every
+        // service per area: areas × services is what made large directories slow.
+        // Positions, not ids: a service is marked with the area being counted, so no set of ids
+        // is hashed per area (a nation's count visits most of the directory).
+        var count: [AreaCode: Int] = [:]
+        var toDraw: [AreaCode: [Service]] = [:]
+        var withLandscape: Set<AreaCode> = []
+        let open = byName.indices.map { byName[$0].status != .closed }
+        let placedOnRing = byName.indices.map { i in byName[i].levels.contains { graph.levels[$0]?.ring != nil } }
+        var countedFor = [Int](repeating: -1, count: byName.count)
+        for (areaNumber, code) in graph.areas.keys.enumerated() {
+            var serving = 0
+            var positions: [Int] = []
+            var landscape = false
+            for related in graph.areaAndDescendants(of: code).union(ancestors[code] ?? []) {
+                for i in inArea[related] ?? [] where open[i] && countedFor[i] != areaNumber {
+                    countedFor[i] = areaNumber
+                    serving += 1
+                    if serving <= PageRenderer.mostServicesToDraw { positions.append(i) }
+                    if placedOnRing[i] { landscape = true }
+                }
+            }
+            count[code] = serving
+            if serving <= PageRenderer.mostServicesToDraw {
+                toDraw[code] = positions.map { byName[$0] }.sorted { $0.id < $1.id }
+            }
+            if landscape { withLandscape.insert(code) }
+        }
+        servingCount = count
+        servingToDraw = toDraw
+        areasWithLandscape = withLandscape
+    }
+}
+
+/// What `SiteContext` needs besides the name order and its lists (`Listings`), worked out beside
+/// them on another core.
 /// (Sendable by hand: the stem tables' closures only read dictionaries captured by value.)
 private struct Lookups: @unchecked Sendable {
     let serviceStem: StemTable<ServiceID>

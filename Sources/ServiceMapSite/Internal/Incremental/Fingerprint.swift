@@ -34,22 +34,33 @@ struct Fingerprint: Hashable, Sendable {
             mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
             offset += 8
         }
+        // The tail in one or two loads rather than byte by byte (most strings fingerprinted are
+        // short): the last eight bytes, overlapping bytes already mixed, or the first and last
+        // four. The length went in first, so which bytes were read twice is never in doubt.
         if offset < count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                tail |= UInt64(bytes[offset]) << shift
-                shift += 8
-                offset += 1
+            if count >= 8 {
+                mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)))
+            } else if count >= 4 {
+                let low = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                let high = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+                mix(low | high << 32)
+            } else {
+                var tail: UInt64 = 0
+                for index in 0..<count { tail |= UInt64(bytes[index]) << UInt64(8 * index) }
+                mix(tail)
             }
-            mix(tail)
         }
         length &+= UInt64(count)
     }
 
     mutating func add(_ string: String) {
-        var string = string
-        string.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
+        // Read in place: a copy to call `withUTF8` on would retain the string, and strings shared
+        // by many records (interned file names, area codes) would be retained from every core.
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { add(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            var copy = string
+            copy.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     mutating func add(_ data: Data) {
@@ -68,7 +79,7 @@ struct Fingerprint: Hashable, Sendable {
     }
 
     /// The two lanes, finalised so that every input bit reaches every output bit.
-    var digest: (UInt64, UInt64) {
+    var digest: Digest {
         func avalanche(_ x: UInt64) -> UInt64 {
             var x = x
             x ^= x >> 33
@@ -80,18 +91,11 @@ struct Fingerprint: Hashable, Sendable {
         }
         let x = avalanche(a ^ length)
         let y = avalanche(b &+ x)
-        return (x, y)
+        return Digest(x: x, y: y)
     }
 
     /// The digest as 32 hexadecimal digits, the manifest's spelling.
-    var hex: String {
-        let (x, y) = digest
-        func padded(_ n: UInt64) -> String {
-            let s = String(n, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }
-        return padded(x) + padded(y)
-    }
+    var hex: String { digest.hex }
 
     static func of(_ string: String) -> String {
         var f = Fingerprint()
@@ -99,9 +103,78 @@ struct Fingerprint: Hashable, Sendable {
         return f.hex
     }
 
-    static func of(_ data: Data) -> String {
+    static func of(_ data: Data) -> Digest {
         var f = Fingerprint()
         f.add(data)
-        return f.hex
+        return f.digest
+    }
+}
+
+/// A finished fingerprint, as the manifest and the search cache keep it: two words, compared and
+/// hashed as such. (A build compares one per file, 122,000 in a large site; as 32-digit Strings
+/// they were made, hashed and compared a byte at a time.)
+struct Digest: Hashable, Sendable {
+    var x: UInt64
+    var y: UInt64
+
+    init(x: UInt64, y: UInt64) {
+        self.x = x
+        self.y = y
+    }
+
+    init(_ fingerprint: Fingerprint) { self = fingerprint.digest }
+
+    /// 32 hexadecimal digits, `x` then `y`, each zero-padded.
+    var hex: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the 32 digits of `hex` to `bytes`.
+    func append(to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 32))
+        bytes.withUnsafeMutableBufferPointer { buffer in _ = write(into: buffer, at: start) }
+    }
+
+    /// Writes the 32 digits of `hex` into `buffer` from `offset`; returns the offset after them.
+    func write(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        var at = offset
+        for word in [x, y] {
+            var shift: UInt64 = 60
+            while true {
+                let digit = UInt8((word >> shift) & 0xF)
+                buffer[at] = digit < 10 ? 0x30 + digit : 0x57 + digit
+                at += 1
+                if shift == 0 { break }
+                shift -= 4
+            }
+        }
+        return at
+    }
+
+    /// Reads 32 hexadecimal digits (either case); nil for anything else.
+    init?(hex bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 32 else { return nil }
+        var words: [UInt64] = [0, 0]
+        for (index, byte) in bytes.enumerated() {
+            let value: UInt8
+            switch byte {
+            case 0x30...0x39: value = byte - 0x30
+            case 0x61...0x66: value = byte - 0x57
+            case 0x41...0x46: value = byte - 0x37
+            default: return nil
+            }
+            words[index / 16] = words[index / 16] << 4 | UInt64(value)
+        }
+        self.init(x: words[0], y: words[1])
+    }
+
+    init?(hex text: String) {
+        var text = text
+        guard let digest = text.withUTF8({ Digest(hex: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = digest
     }
 }

@@ -18,11 +18,16 @@ final class OutputLedger: @unchecked Sendable {
     let identity: String
     private let lock = NSLock()
     private var entries: [String: SiteManifest.Entry] = [:]
-    private var steps: [String: String] = [:]
+    private var steps: [String: Digest] = [:]
     /// Page inputs fingerprinted before rendering, waiting for the page's bytes.
-    private var pendingInputs: [String: String] = [:]
+    private var pendingInputs: [String: Digest] = [:]
     private var written = 0
     private var unchanged = 0
+    /// How many of `entries`' paths the last build's manifest lists too: when all of them, no
+    /// file is left over (`finish`) without checking each.
+    private var carriedOver = 0
+    /// The paths of `entries` the last build's manifest does not list.
+    private var added: [String] = []
 
     init(previous: SiteManifest?, identity: String = "") {
         self.previous = previous
@@ -45,11 +50,11 @@ final class OutputLedger: @unchecked Sendable {
     /// The same for a page whose inputs are fingerprinted without working out its values
     /// (a service page: `ServicePageKeys`).
     func keepPage(_ path: String, inputs fingerprint: Fingerprint) -> Bool {
-        let inputs = fingerprint.hex
+        let inputs = fingerprint.digest
         lock.lock()
         defer { lock.unlock() }
         if let old = previous?.entries[path], old.inputs == inputs {
-            entries[path] = old
+            if entries.updateValue(old, forKey: path) == nil { carriedOver += 1 }
             unchanged += 1
             return true
         }
@@ -62,15 +67,15 @@ final class OutputLedger: @unchecked Sendable {
     /// the next build, and the step makes its files as usual. Returns the number of files kept
     /// through `kept`.
     func keepStep(_ name: String, key: Fingerprint, folder: String, kept: inout Int) -> Bool {
-        let hex = key.hex
+        let digest = key.digest
         lock.lock()
         defer { lock.unlock() }
-        steps[name] = hex
-        guard let previous, previous.steps[name] == hex else { return false }
+        steps[name] = digest
+        guard let previous, previous.steps[name] == digest else { return false }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         kept = 0
         for (path, entry) in previous.entries where path.hasPrefix(prefix) {
-            entries[path] = entry
+            if entries.updateValue(entry, forKey: path) == nil { carriedOver += 1 }
             kept += 1
         }
         unchanged += kept
@@ -81,14 +86,14 @@ final class OutputLedger: @unchecked Sendable {
     func needsWrite(_ text: String, to path: String) -> Bool {
         var fingerprint = Fingerprint()
         fingerprint.add(text)
-        return record(path, content: fingerprint.hex, size: text.utf8.count)
+        return record(path, content: fingerprint.digest, size: text.utf8.count)
     }
 
     /// The same for bytes. (Fingerprints the same as the text they spell.)
     func needsWrite(bytes: UnsafeRawBufferPointer, to path: String) -> Bool {
         var fingerprint = Fingerprint()
         fingerprint.add(bytes: bytes)
-        return record(path, content: fingerprint.hex, size: bytes.count)
+        return record(path, content: fingerprint.digest, size: bytes.count)
     }
 
     /// Records `data` as the content of `path`; false when the folder already holds exactly it.
@@ -96,12 +101,15 @@ final class OutputLedger: @unchecked Sendable {
         record(path, content: Fingerprint.of(data), size: data.count)
     }
 
-    private func record(_ path: String, content: String, size: Int) -> Bool {
+    private func record(_ path: String, content: Digest, size: Int) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        let entry = SiteManifest.Entry(content: content, inputs: pendingInputs.removeValue(forKey: path), size: size)
-        entries[path] = entry
-        if let old = previous?.entries[path], old.content == content {
+        let entry = SiteManifest.Entry(content: content, inputs: pendingInputs.isEmpty ? nil : pendingInputs.removeValue(forKey: path), size: size)
+        let old = previous?.entries[path]
+        if entries.updateValue(entry, forKey: path) == nil {
+            if old != nil { carriedOver += 1 } else { added.append(path) }
+        }
+        if let old, old.content == content {
             unchanged += 1
             return false
         }
@@ -109,18 +117,38 @@ final class OutputLedger: @unchecked Sendable {
         return true
     }
 
-    /// Files the last build left that this build did not make: an incremental build deletes them.
-    var stalePaths: [String] {
+    /// What the folder holds at the end of the build, and the files the last build left that this
+    /// one did not make (an incremental build deletes them), in path order.
+    ///
+    /// When the last manifest's paths were in order, both come from one pass over them: each is
+    /// still made or is stale, and the added paths are merged in. (A site of 122,000 files took
+    /// a lookup per file for each of the two, and a sort.)
+    func finish(identity: String) -> (manifest: SiteManifest, stale: [String]) {
         lock.lock()
         defer { lock.unlock() }
-        guard let previous else { return [] }
-        return previous.entries.keys.filter { entries[$0] == nil }.sorted()
-    }
-
-    func manifest(identity: String) -> SiteManifest {
-        lock.lock()
-        defer { lock.unlock() }
-        return SiteManifest(identity: identity, entries: entries, steps: steps)
+        guard let previous else { return (SiteManifest(identity: identity, entries: entries, steps: steps), []) }
+        guard let kept = previous.sortedPaths else {
+            let stale = carriedOver < previous.entries.count ? previous.entries.keys.filter { entries[$0] == nil }.sorted() : []
+            return (SiteManifest(identity: identity, entries: entries, steps: steps), stale)
+        }
+        let new = added.sorted()
+        var paths: [String] = []
+        paths.reserveCapacity(entries.count)
+        var stale: [String] = []
+        var next = 0
+        for path in kept {
+            guard entries[path] != nil else {
+                stale.append(path)
+                continue
+            }
+            while next < new.count && new[next] < path {
+                paths.append(new[next])
+                next += 1
+            }
+            paths.append(path)
+        }
+        paths.append(contentsOf: new[next...])
+        return (SiteManifest(identity: identity, entries: entries, steps: steps, sortedPaths: paths), stale)
     }
 
     var counts: (written: Int, unchanged: Int) {

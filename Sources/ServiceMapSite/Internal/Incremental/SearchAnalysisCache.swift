@@ -29,12 +29,7 @@ struct SearchAnalysisCache {
     static let magic = Array("servicemap search cache 2\n".utf8)
 
     /// A fingerprint's digest, as stored.
-    struct Key: Hashable, Sendable {
-        var x: UInt64
-        var y: UInt64
-        init(_ fingerprint: Fingerprint) { (x, y) = fingerprint.digest }
-        init(x: UInt64, y: UInt64) { self.x = x; self.y = y }
-    }
+    typealias Key = Digest
 
     /// Term texts by number.
     let terms: [String]
