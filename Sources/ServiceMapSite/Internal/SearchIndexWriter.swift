@@ -53,7 +53,7 @@ struct SearchIndexWriter {
         for folder in ["f", "v", "t", "d"] {
             try fm.createDirectory(at: base.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        let docs = SearchDocuments(context.servicesByName)
+        let docs = SearchDocuments(context)
         let areaIndex = Dictionary(uniqueKeysWithValues: context.sortedAreas.enumerated().map { ($1.code, $0) })
         let categoryIndex = Dictionary(uniqueKeysWithValues: context.sortedCategories.enumerated().map { ($1.id, $0) })
         let roles = roles()
@@ -579,9 +579,9 @@ struct SearchDocuments: RandomAccessCollection {
     let services: [Service]
     let positions: [Int]
 
-    init(_ servicesByName: [Service]) {
-        services = servicesByName
-        positions = servicesByName.indices.filter { servicesByName[$0].status != .closed }
+    init(_ context: SiteContext) {
+        services = context.servicesByName
+        positions = context.serviceIsOpen.indices.filter { context.serviceIsOpen[$0] }
     }
 
     var startIndex: Int { 0 }
@@ -667,16 +667,20 @@ struct FacetPlan: Sendable {
     init(context: SiteContext, docs: SearchDocuments, roles: [ReferrerRole]) {
         let graph = context.graph
         all = number("all")
+        // The areas, needs and levels some document names, from the context's lists of services
+        // per area, need and level (each in name order, so an open one usually comes first).
+        func named<ID>(_ lists: [ID: [Int]]) -> [ID] {
+            lists.compactMap { id, positions in positions.contains { context.serviceIsOpen[$0] } ? id : nil }
+        }
         var areaCodes = Set(graph.areas.keys)
+        areaCodes.formUnion(named(context.servicesInArea))
         var categoryIDs = Set(graph.categories.keys)
-        var levelIDs: Set<LevelID> = []
+        categoryIDs.formUnion(named(context.servicesInCategory))
+        let levelIDs = Set(named(context.servicesAtLevel))
         var languageNames: Set<String> = []
         // Fields read in place: a copy of each service would cost a retain per field.
         let services = docs.services
-        for position in docs.positions {
-            areaCodes.formUnion(services[position].areas)
-            categoryIDs.formUnion(services[position].categories)
-            levelIDs.formUnion(services[position].levels)
+        for position in docs.positions where !services[position].languages.isEmpty {
             languageNames.formUnion(services[position].languages)
         }
         for code in areaCodes.sorted() {

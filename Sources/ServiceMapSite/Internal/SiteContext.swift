@@ -20,6 +20,9 @@ final class SiteContext: @unchecked Sendable {
     /// Services in name order (then id): the order of the A–Z, of lists, and of search documents,
     /// which is also ServiceGraph.find's tie-break, so equal scores rank the same on both sides.
     let servicesByName: [Service]
+    /// By position in `servicesByName`: whether the service is not closed (closed services are
+    /// no search document and serve no one).
+    let serviceIsOpen: [Bool]
     let serviceStem: StemTable<ServiceID>
     let areaStem: StemTable<AreaCode>
     let levelStem: StemTable<LevelID>
@@ -73,6 +76,7 @@ final class SiteContext: @unchecked Sendable {
         // small sorted lists the other (each part is a tenth of a second or two at 100,000 services).
         let (lookups, listings) = ParallelMap.both({ Lookups(graph) }, { Listings(graph) })
         servicesByName = listings.servicesByName
+        serviceIsOpen = listings.isOpen
         listItems = ConcurrentSlots(count: servicesByName.count)
         serviceStem = lookups.serviceStem
         areaStem = lookups.areaStem
@@ -269,6 +273,7 @@ final class SiteContext: @unchecked Sendable {
 /// while `Lookups` takes the other.
 private struct Listings: @unchecked Sendable {
     let servicesByName: [Service]
+    let isOpen: [Bool]
     let servicesInArea: [AreaCode: [Int]]
     let servicesAtLevel: [LevelID: [Int]]
     let servicesInCategory: [CategoryID: [Int]]
@@ -286,24 +291,32 @@ private struct Listings: @unchecked Sendable {
         var atLevel: [LevelID: [Int]] = [:]
         var inCategory: [CategoryID: [Int]] = [:]
         var ofOrganisation: [OrganisationID: [Int]] = [:]
-        // By position, reading fields in place: a loop variable would copy each service whole.
+        var levelCounts: [AreaCode: [LevelID: Int]] = [:]
+        var open: [Bool] = []
+        var placedOnRing: [Bool] = []
+        open.reserveCapacity(byName.count)
+        placedOnRing.reserveCapacity(byName.count)
+        // One pass, by position, reading each list once: a loop variable would copy each service
+        // whole, and every read of a field is a trip to wherever that service lives in memory.
         for i in byName.indices {
-            for area in byName[i].areas.distinct { inArea[area, default: []].append(i) }
-            for level in byName[i].levels.distinct { atLevel[level, default: []].append(i) }
+            let areas = byName[i].areas.distinct
+            let levels = byName[i].levels.distinct
+            for area in areas {
+                inArea[area, default: []].append(i)
+                for level in levels { levelCounts[area, default: [:]][level, default: 0] += 1 }
+            }
+            for level in levels { atLevel[level, default: []].append(i) }
             for category in byName[i].categories.distinct { inCategory[category, default: []].append(i) }
             if let org = byName[i].organisation { ofOrganisation[org, default: []].append(i) }
+            open.append(byName[i].status != .closed)
+            placedOnRing.append(levels.contains { graph.levels[$0]?.ring != nil })
         }
         servicesInArea = inArea
-        var levelCounts: [AreaCode: [LevelID: Int]] = [:]
-        for (code, positions) in inArea {
-            var counts: [LevelID: Int] = [:]
-            for i in positions { for level in byName[i].levels.distinct { counts[level, default: 0] += 1 } }
-            levelCounts[code] = counts
-        }
         levelCountsInArea = levelCounts
         servicesAtLevel = atLevel
         servicesInCategory = inCategory
         servicesOfOrganisation = ofOrganisation
+        isOpen = open
 
         var ancestors: [AreaCode: [AreaCode]] = [:]
         for code in graph.areas.keys { ancestors[code] = graph.ancestors(of: code) }
@@ -316,8 +329,6 @@ private struct Listings: @unchecked Sendable {
         var count: [AreaCode: Int] = [:]
         var toDraw: [AreaCode: [Service]] = [:]
         var withLandscape: Set<AreaCode> = []
-        let open = byName.indices.map { byName[$0].status != .closed }
-        let placedOnRing = byName.indices.map { i in byName[i].levels.contains { graph.levels[$0]?.ring != nil } }
         var countedFor = [Int](repeating: -1, count: byName.count)
         for (areaNumber, code) in graph.areas.keys.enumerated() {
             var serving = 0
