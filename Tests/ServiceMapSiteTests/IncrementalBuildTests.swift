@@ -235,12 +235,9 @@ struct IncrementalBuildTests {
         let back = try #require(SearchAnalysisCache.parse(bytes, analysisKey: .init(key), facetCount: 301))
         #expect(back.terms == ["famili", "support", "gàidhlig"] && back.keys == [.init(first), .init(second)])
         func decoded(_ position: Int) -> (facets: [Int32], terms: [String], weights: [Int32]) {
-            var facets: [Int32] = [], terms: [String] = [], weights: [Int32] = []
-            back.forEach(document: position, facet: { facets.append($0) }, term: {
-                terms.append(back.terms[SearchAnalysisCache.term($0)])
-                weights.append(SearchAnalysisCache.weight($0))
-            })
-            return (facets, terms, weights)
+            var facets: [Int32] = [], packed: [UInt32] = []
+            back.read(document: position, facets: &facets, terms: &packed)
+            return (facets, packed.map { back.terms[SearchAnalysisCache.term($0)] }, packed.map(SearchAnalysisCache.weight))
         }
         #expect(decoded(0).facets == [0, 3, 7, 300] && decoded(0).terms == ["gàidhlig", "famili"] && decoded(0).weights == [30, 1])
         #expect(decoded(1).facets == [] && decoded(1).terms == ["support"] && decoded(1).weights == [6])

@@ -291,9 +291,18 @@ struct PageRenderer {
         number == 1 ? path : String(path.dropLast(".html".count)) + ".page\(number).html"
     }
 
+    /// What every page of one item's list shows besides the list: worked out by the first of its
+    /// pages to be rendered, and shared by the rest (a level's list runs to hundreds of pages).
+    struct ListPageBase {
+        var breadcrumbs: [[String: Any]]
+        var values: [String: Any]
+    }
+
     /// Renders every page of each item's list, in parallel across items and pages (one letter or
-    /// need can hold most of the directory).
-    func renderPaged<T: Sendable>(_ items: [T], services: (T) -> [Int], _ render: @escaping @Sendable (T, ListPage) throws -> Void) throws {
+    /// need can hold most of the directory). Each item's `ListPageBase` is made once.
+    func renderPaged<T: Sendable>(
+        _ items: [T], services: (T) -> [Int], _ render: @escaping @Sendable (T, ListPage, OnceValue<ListPageBase>) throws -> Void
+    ) throws {
         var jobs: [(item: Int, page: ListPage)] = []
         for (i, item) in items.enumerated() {
             let all = services(item)
@@ -306,9 +315,10 @@ struct PageRenderer {
         }
         let frozenJobs = jobs
         let frozenItems = items
+        let bases = items.map { _ in OnceValue<ListPageBase>() }
         try parallel(jobs.count) { index in
             let job = frozenJobs[index]
-            try render(frozenItems[job.item], job.page)
+            try render(frozenItems[job.item], job.page, bases[job.item])
         }
     }
 
@@ -332,64 +342,75 @@ struct PageRenderer {
         return l.compacted
     }
 
-    func renderArea(_ area: Area, _ list: ListPage) throws {
+    func renderArea(_ area: Area, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
         let path = Self.listPagePath(context.areaPath(area.code), list.number)
-        let ancestors = context.ancestorsOfArea[area.code] ?? []
         try page("area", path: path, title: Self.listTitle(area.name, list), kind: "area") { v in
-            var crumbs = [("Home", "index.html"), ("Areas", "areas/index.html")]
-            for code in ancestors.reversed() {
-                crumbs.append((graph.areas[code]?.name ?? code.rawValue, context.areaPath(code)))
-            }
-            v["breadcrumbs"] = breadcrumbs(crumbs)
-            var a: [String: Any] = ["name": area.name, "kind": area.kind.label, "code": area.code.rawValue]
-            if let parent = area.parent { a["parent"] = areaLink(parent) }
-            a["children"] = (context.childrenOfArea[area.code] ?? []).map { child in
-                ["name": child.name, "href": context.areaPath(child.code), "kind": child.kind.label,
-                 "count": context.servicesInArea[child.code]?.count ?? 0] as [String: Any]
-            }
-            // Ties in position are a data error (duplicate-level-order); break them by id so the page is stable.
-            let framework = graph.framework(for: area.code).sorted { ($0.order, $0.id) < ($1.order, $1.id) }
-            // Counted among this area's services: a framework is often shared with sibling areas,
-            // and a council's page should not show the whole board's numbers.
-            let here = context.levelCountsInArea[area.code] ?? [:]
-            a["levels"] = framework.map { level -> [String: Any] in
-                var l = levelValues(level)
-                l["count"] = here[level.id] ?? 0
-                return l
-            }
-            if let owner = framework.first?.area, owner != area.code {
-                a["frameworkFrom"] = areaLink(owner)
-            }
-            a["rings"] = ContinuumRing.allCases.map { ring -> [String: Any] in
-                var r: [String: Any] = ["name": ring.name, "number": ring.rawValue, "href": context.ringPath(ring)]
-                if ring.isStatutory { r["statutory"] = true }
-                let local = framework.filter { $0.ring == ring }
-                r["local"] = local.map { ["name": $0.name, "href": context.levelPath($0.id)] }
-                if local.isEmpty { r["none"] = true }
-                return r
-            }
+            let shared = base.value { areaBase(area) }
+            v["breadcrumbs"] = shared.breadcrumbs
+            var a = shared.values
             a.setList(list, path: context.areaPath(area.code), renderer: self)
-            a["wider"] = ancestors.map { code -> [String: Any] in
-                var link = areaLink(code)
-                link["count"] = context.servicesInArea[code]?.count ?? 0
-                return link
-            }.filter { ($0["count"] as? Int ?? 0) > 0 }
             // The pictures once, on the first page of the area.
             if list.number == 1 { a["maps"] = areaDiagrams(area.code, path: path) }
             v["area"] = a.compacted
         }
     }
 
-    func renderLevel(_ level: LevelOfNeed, _ list: ListPage) throws {
-        try page("level", path: Self.listPagePath(context.levelPath(level.id), list.number), title: Self.listTitle(level.name, list), kind: "level") { v in
-            v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")])
+    /// An area's page but for its list and maps.
+    func areaBase(_ area: Area) -> ListPageBase {
+        let ancestors = context.ancestorsOfArea[area.code] ?? []
+        var crumbs = [("Home", "index.html"), ("Areas", "areas/index.html")]
+        for code in ancestors.reversed() {
+            crumbs.append((graph.areas[code]?.name ?? code.rawValue, context.areaPath(code)))
+        }
+        var a: [String: Any] = ["name": area.name, "kind": area.kind.label, "code": area.code.rawValue]
+        if let parent = area.parent { a["parent"] = areaLink(parent) }
+        a["children"] = (context.childrenOfArea[area.code] ?? []).map { child in
+            ["name": child.name, "href": context.areaPath(child.code), "kind": child.kind.label,
+             "count": context.servicesInArea[child.code]?.count ?? 0] as [String: Any]
+        }
+        // Ties in position are a data error (duplicate-level-order); break them by id so the page is stable.
+        let framework = graph.framework(for: area.code).sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        // Counted among this area's services: a framework is often shared with sibling areas,
+        // and a council's page should not show the whole board's numbers.
+        let here = context.levelCountsInArea[area.code] ?? [:]
+        a["levels"] = framework.map { level -> [String: Any] in
             var l = levelValues(level)
-            l["area"] = areaLink(level.area)
-            l["framework"] = context.sortedLevels.filter { $0.area == level.area }.map { other -> [String: Any] in
-                var o = levelValues(other)
-                if other.id == level.id { o["current"] = true }
-                return o
+            l["count"] = here[level.id] ?? 0
+            return l
+        }
+        if let owner = framework.first?.area, owner != area.code {
+            a["frameworkFrom"] = areaLink(owner)
+        }
+        a["rings"] = ContinuumRing.allCases.map { ring -> [String: Any] in
+            var r: [String: Any] = ["name": ring.name, "number": ring.rawValue, "href": context.ringPath(ring)]
+            if ring.isStatutory { r["statutory"] = true }
+            let local = framework.filter { $0.ring == ring }
+            r["local"] = local.map { ["name": $0.name, "href": context.levelPath($0.id)] }
+            if local.isEmpty { r["none"] = true }
+            return r
+        }
+        a["wider"] = ancestors.map { code -> [String: Any] in
+            var link = areaLink(code)
+            link["count"] = context.servicesInArea[code]?.count ?? 0
+            return link
+        }.filter { ($0["count"] as? Int ?? 0) > 0 }
+        return ListPageBase(breadcrumbs: breadcrumbs(crumbs), values: a)
+    }
+
+    func renderLevel(_ level: LevelOfNeed, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
+        try page("level", path: Self.listPagePath(context.levelPath(level.id), list.number), title: Self.listTitle(level.name, list), kind: "level") { v in
+            let shared = base.value {
+                var l = levelValues(level)
+                l["area"] = areaLink(level.area)
+                l["framework"] = context.sortedLevels.filter { $0.area == level.area }.map { other -> [String: Any] in
+                    var o = levelValues(other)
+                    if other.id == level.id { o["current"] = true }
+                    return o
+                }
+                return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")]), values: l)
             }
+            v["breadcrumbs"] = shared.breadcrumbs
+            var l = shared.values
             l.setList(list, path: context.levelPath(level.id), renderer: self)
             v["level"] = l.compacted
         }
@@ -409,31 +430,39 @@ struct PageRenderer {
         }
     }
 
-    func renderCategory(_ category: NeedCategory, _ list: ListPage) throws {
+    func renderCategory(_ category: NeedCategory, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
         try page("category", path: Self.listPagePath(context.categoryPath(category.id), list.number), title: Self.listTitle(category.name, list), kind: "category") { v in
-            var crumbs = [("Home", "index.html"), ("Needs", "categories/index.html")]
-            if let parent = category.parent, let p = graph.categories[parent] {
-                crumbs.append((p.name, context.categoryPath(parent)))
+            let shared = base.value {
+                var crumbs = [("Home", "index.html"), ("Needs", "categories/index.html")]
+                if let parent = category.parent, let p = graph.categories[parent] {
+                    crumbs.append((p.name, context.categoryPath(parent)))
+                }
+                var c: [String: Any] = ["name": category.name]
+                c["synonyms"] = category.synonyms.isEmpty ? nil : category.synonyms.joined(separator: ", ")
+                c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
+                    ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
+                }
+                return ListPageBase(breadcrumbs: breadcrumbs(crumbs), values: c)
             }
-            v["breadcrumbs"] = breadcrumbs(crumbs)
-            var c: [String: Any] = ["name": category.name]
-            c["synonyms"] = category.synonyms.isEmpty ? nil : category.synonyms.joined(separator: ", ")
-            c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
-                ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
-            }
+            v["breadcrumbs"] = shared.breadcrumbs
+            var c = shared.values
             c.setList(list, path: context.categoryPath(category.id), renderer: self)
             v["category"] = c.compacted
         }
     }
 
-    func renderOrganisation(_ org: Organisation, _ list: ListPage) throws {
+    func renderOrganisation(_ org: Organisation, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
         try page("organisation", path: Self.listPagePath(context.organisationPath(org.id), list.number), title: Self.listTitle(org.name, list), kind: "organisation") { v in
-            v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("Organisations", "organisations/index.html")])
-            var o: [String: Any] = ["name": org.name]
-            o["sector"] = org.sector?.label
-            if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
-            o["description"] = SafeMarkdown.blocks(org.description)
-            o["citations"] = org.sources.citations
+            let shared = base.value {
+                var o: [String: Any] = ["name": org.name]
+                o["sector"] = org.sector?.label
+                if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
+                o["description"] = SafeMarkdown.blocks(org.description)
+                o["citations"] = org.sources.citations
+                return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("Organisations", "organisations/index.html")]), values: o)
+            }
+            v["breadcrumbs"] = shared.breadcrumbs
+            var o = shared.values
             o.setList(list, path: context.organisationPath(org.id), renderer: self)
             v["organisation"] = o.compacted
         }
@@ -524,7 +553,7 @@ struct PageRenderer {
             v["total"] = context.servicesByName.count.grouped
         }
         let present = letters.filter { byLetter[$0] != nil }
-        try renderPaged(present, services: { groups[$0] ?? [] }) { l, list in
+        try renderPaged(present, services: { groups[$0] ?? [] }) { l, list, _ in
             let title = Self.listTitle("Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", list)
             try page("a-z", path: Self.listPagePath("a-z/\(l).html", list.number), title: title, kind: "a-z") { v in
                 v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])

@@ -101,8 +101,9 @@ struct SearchIndexWriter {
         var facetPostings = Array(repeating: [Int32](), count: facetPlan.keys.count)
         var termNumbers: [String: Int32] = [:]
         var termList: [String] = []
-        var termDocs: [[Int32]] = []
-        var termWeights: [[Int32]] = []
+        // Per term, its documents and their weights, packed as document × 32 + weight (one list to
+        // append to per posting, not two); documents are numbered far below 2^27.
+        var termPostings: [[UInt32]] = []
         // About as large as the last cache, and a few bytes a document more when there was none.
         var nextCache = SearchAnalysisCache.Builder(analysisKey: .init(analysisKey), capacity: cache.map { $0.byteCount + $0.byteCount / 8 } ?? docs.count * 128)
         func number(_ term: String) -> Int32 {
@@ -110,8 +111,7 @@ struct SearchIndexWriter {
             let number = Int32(termList.count)
             termNumbers[term] = number
             termList.append(term)
-            termDocs.append([])
-            termWeights.append([])
+            termPostings.append([])
             return number
         }
         // Old numbers (the cache's, each job's) to new ones, found on first use.
@@ -126,11 +126,16 @@ struct SearchIndexWriter {
             documentFacets.removeAll(keepingCapacity: true)
             packed.removeAll(keepingCapacity: true)
             if cached[n] >= 0, let cache {
-                cache.forEach(document: cached[n], facet: { documentFacets.append($0) }, term: { item in
-                    let old = SearchAnalysisCache.term(item)
-                    if fromCache[old] < 0 { fromCache[old] = number(cache.terms[old]) }
-                    packed.append(SearchAnalysisCache.pack(term: fromCache[old], weight: SearchAnalysisCache.weight(item)))
-                })
+                cache.read(document: cached[n], facets: &documentFacets, terms: &packed)
+                for i in packed.indices {
+                    let old = SearchAnalysisCache.term(packed[i])
+                    var new = fromCache[old]
+                    if new < 0 {
+                        new = number(cache.terms[old])
+                        fromCache[old] = new
+                    }
+                    packed[i] = SearchAnalysisCache.pack(term: new, weight: SearchAnalysisCache.weight(packed[i]))
+                }
             } else {
                 while analysed == partialList[job].count { job += 1; analysed = 0 }
                 let partial = partialList[job]
@@ -143,10 +148,9 @@ struct SearchIndexWriter {
                 analysed += 1
             }
             for facet in documentFacets { facetPostings[Int(facet)].append(doc) }
+            let shifted = UInt32(doc) << 5
             for item in packed {
-                let term = SearchAnalysisCache.term(item)
-                termDocs[term].append(doc)
-                termWeights[term].append(SearchAnalysisCache.weight(item))
+                termPostings[SearchAnalysisCache.term(item)].append(shifted | UInt32(SearchAnalysisCache.weight(item)))
             }
             nextCache.add(key: .init(documentKeys[n]), facets: documentFacets, terms: packed)
         }
@@ -240,8 +244,7 @@ struct SearchIndexWriter {
         let termNames = termFiles.keys.sorted()
         let frozenTermFiles = termFiles
         let frozenNumbers = termNumbers
-        let frozenDocs = termDocs
-        let frozenWeights = termWeights
+        let frozenPostings = termPostings
         try PageRenderer(context).parallel(termNames.count) { i in
             let name = termNames[i]
             let terms = frozenTermFiles[name]!.sorted()
@@ -252,8 +255,7 @@ struct SearchIndexWriter {
                 for term in terms {
                     inputs.add(term)
                     let number = Int(frozenNumbers[term]!)
-                    inputs.add(postings: frozenDocs[number])
-                    inputs.add(postings: frozenWeights[number])
+                    frozenPostings[number].withUnsafeBytes { inputs.add(bytes: $0) }
                 }
                 if ledger.keepPage("search/t/\(name).js", inputs: inputs) { return }
             }
@@ -263,11 +265,12 @@ struct SearchIndexWriter {
                 Escape.jsonString(term, into: &out)
                 let number = Int(frozenNumbers[term]!)
                 out += ":[["
-                Self.encode(frozenDocs[number], into: &out)
+                let postings = frozenPostings[number]
+                Self.encode(postings.map { Int32($0 >> 5) }, into: &out)
                 out += "],["
-                for (k, weight) in frozenWeights[number].enumerated() {
+                for (k, posting) in postings.enumerated() {
                     if k > 0 { out += "," }
-                    out += String(weight)
+                    out += String(posting & 31)
                 }
                 out += "]]"
             }

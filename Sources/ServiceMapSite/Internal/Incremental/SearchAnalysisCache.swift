@@ -46,13 +46,14 @@ struct SearchAnalysisCache {
     static func term(_ packed: UInt32) -> Int { Int(packed >> 5) }
     static func weight(_ packed: UInt32) -> Int32 { Int32(packed & 31) }
 
-    /// Calls `facet` with each facet number of the document at `position`, then `term` with each
-    /// of its packed terms.
-    func forEach(document position: Int, facet: (Int32) -> Void, term: (UInt32) -> Void) {
+    /// Appends the facet numbers of the document at `position` to `facets`, and its packed terms
+    /// to `terms`. (Into arrays rather than through callbacks: a build reads every document, and
+    /// a closure's captured arrays are reached through boxes, checked at every append.)
+    func read(document position: Int, facets: inout [Int32], terms: inout [UInt32]) {
         bytes.withUnsafeBufferPointer { buffer in
             var offset = starts[position]
-            for _ in 0..<Self.varint(buffer, &offset) { facet(Int32(truncatingIfNeeded: Self.varint(buffer, &offset))) }
-            for _ in 0..<Self.varint(buffer, &offset) { term(UInt32(truncatingIfNeeded: Self.varint(buffer, &offset))) }
+            for _ in 0..<Self.varint(buffer, &offset) { facets.append(Int32(truncatingIfNeeded: Self.varint(buffer, &offset))) }
+            for _ in 0..<Self.varint(buffer, &offset) { terms.append(UInt32(truncatingIfNeeded: Self.varint(buffer, &offset))) }
         }
     }
 
