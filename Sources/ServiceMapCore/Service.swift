@@ -112,6 +112,14 @@ public struct Day: Hashable, Codable, Sendable, Comparable, CustomStringConverti
 
     /// Parses ISO `2024-03-01`, `01/03/2024` (UK order) and `1 March 2024`.
     public init?(parsing text: String) {
+        // ISO, as the store keeps every date, read digit by digit (a directory's load reads one
+        // per service); anything else through the general parse below.
+        if let iso = Self.isoFields(text) {
+            guard (1...12).contains(iso.month), (1000...9999).contains(iso.year),
+                  (1...Day.daysIn(month: iso.month, year: iso.year)).contains(iso.day) else { return nil }
+            self.init(year: iso.year, month: iso.month, day: iso.day)
+            return
+        }
         let t = text.trimmed
         let parts = t.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " })
         guard parts.count == 3 else { return nil }
@@ -132,6 +140,23 @@ public struct Day: Hashable, Codable, Sendable, Comparable, CustomStringConverti
         guard (1...12).contains(month), (1000...9999).contains(year), (1...Day.daysIn(month: month, year: year)).contains(day) else {
             return nil
         }
+    }
+
+    /// Year, month and day of exactly `dddd-dd-dd`; nil for any other text.
+    private static func isoFields(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        let utf8 = text.utf8
+        guard utf8.count == 10 else { return nil }
+        var digits: [Int] = []
+        digits.reserveCapacity(8)
+        for (index, byte) in utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+                digits.append(Int(byte - UInt8(ascii: "0")))
+            }
+        }
+        return (digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3], digits[4] * 10 + digits[5], digits[6] * 10 + digits[7])
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -286,8 +311,22 @@ public struct Service: Hashable, Codable, Sendable, Identifiable, CustomReflecta
         Mirror(self, children: Mirror(reflecting: box.fields).children, displayStyle: .struct)
     }
 
+    /// A fingerprint of the rows a store read this service from, when it was read from a store and
+    /// has not been changed since: the site fingerprints a service's page from it, rather than
+    /// from every field again (`ServicePageKeys`). Not part of the service's value: two services
+    /// with the same fields are equal whatever their digests.
+    public var storedDigest: Digest? { box.storedDigest }
+
+    /// Records the fingerprint of the rows the service was just read from (`storedDigest`).
+    public mutating func remember(storedDigest: Digest) {
+        makeUnique()
+        box.storedDigest = storedDigest
+    }
+
+    /// Called before every change: the copy is this service's own, and no longer what was stored.
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        box.storedDigest = nil
     }
 
     /// The stored fields, encoded under their own names (a service's JSON is these fields).
@@ -318,6 +357,7 @@ public struct Service: Hashable, Codable, Sendable, Identifiable, CustomReflecta
     /// Changed only through `makeUnique`, so a box seen by more than one thread is never written.
     private final class Box: @unchecked Sendable {
         var fields: Fields
+        var storedDigest: Digest?
         init(_ fields: Fields) { self.fields = fields }
     }
 }

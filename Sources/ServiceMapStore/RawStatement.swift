@@ -91,6 +91,22 @@ struct RawStatement {
         return try body(UnsafeBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
     }
 
+    /// Adds columns `0..<count` of the current row to `fingerprint`, each framed by its kind: NULL,
+    /// an integer, or text. Call before reading the row's columns any other way.
+    func addColumns(_ count: Int32, to fingerprint: inout Fingerprint) {
+        for index in 0..<count {
+            switch sqlite3_column_type(handle, index) {
+            case SQLITE_NULL:
+                fingerprint.add(-3)
+            case SQLITE_INTEGER:
+                fingerprint.add(-4)
+                fingerprint.add(Int(sqlite3_column_int64(handle, index)))
+            default:
+                withBytes(index) { fingerprint.add(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
+    }
+
     func int(_ index: Int32) -> Int? {
         sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, index))
     }
@@ -183,6 +199,9 @@ struct ListCursor<Item> {
     private let statement: RawStatement
     private let make: (RawStatement) -> Item
     private var hasRow: Bool
+    /// A list's rows as they come (in key order, not position order), kept between services so
+    /// that each list costs one allocation, its own.
+    private var scratch: [(position: Int, item: Item)] = []
 
     init(_ db: Database, _ query: (sql: String, arguments: [String]), make: @escaping (RawStatement) -> Item) throws {
         var statement = try RawStatement(db, query.sql)
@@ -195,14 +214,15 @@ struct ListCursor<Item> {
     /// The items of the service whose id is `id`; rows of ids before it (a list whose service
     /// is gone) are passed over.
     mutating func take(_ id: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> [Item] {
-        var items: [(position: Int, item: Item)] = []
+        scratch.removeAll(keepingCapacity: true)
         while hasRow {
             let order = statement.withBytes(0) { ByteOrder.compare($0, id) }
             if order > 0 { break }
-            if order == 0 { items.append((statement.int(2) ?? 0, make(statement))) }
+            if order == 0 { scratch.append((statement.int(2) ?? 0, make(statement))) }
             hasRow = try statement.step(db)
         }
-        if items.count > 1 { items.sort { $0.position < $1.position } }
-        return items.map(\.item)
+        if scratch.isEmpty { return [] }
+        if scratch.count > 1 { scratch.sort { $0.position < $1.position } }
+        return scratch.map(\.item)
     }
 }

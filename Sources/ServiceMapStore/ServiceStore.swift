@@ -273,34 +273,46 @@ public final class ServiceStore: Sendable {
     /// The whole stored graph.
     public func loadGraph() throws -> ServiceGraph {
         guard let pool = writer as? DatabasePool else { return try writer.read { db in try Self.loadGraph(db) } }
-        // Two connections share the work: a second one reads the upper half of the services (by
-        // id) while this one reads everything else. Both are opened while the writer is held, so
-        // they see the same committed state.
-        let upper = LoadedHalf()
-        var graph = ServiceGraph()
+        // Three connections share the work: one reads the upper half of the services (by id),
+        // one everything but the services (routes are most of it), and this one the lower half.
+        // All are opened while the writer is held, so they see the same committed state.
+        let upper = Loading<[Service]>()
+        let frame = Loading<ServiceGraph>()
         var lower: [Service] = []
         try pool.writeWithoutTransaction { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0
             let split = try String.fetchOne(db, sql: "SELECT id FROM service ORDER BY id LIMIT 1 OFFSET ?", arguments: [count / 2])
             pool.spawnConcurrentRead { connection in
-                upper.result = Result { try Self.loadServices(connection.get(), from: split, to: nil) }
-                upper.done.signal()
+                upper.finish(Result { try Self.loadServices(connection.get(), from: split, to: nil) })
             }
-            graph = try Self.loadFrame(db)
+            pool.spawnConcurrentRead { connection in
+                frame.finish(Result { try Self.loadFrame(connection.get()) })
+            }
             lower = try Self.loadServices(db, from: nil, to: split)
         }
-        upper.done.wait()
-        let rest = try upper.result.get()
+        var graph = try frame.wait()
+        let rest = try upper.wait()
         graph.services.reserveCapacity(lower.count + rest.count)
         for service in lower { graph.services[service.id] = service }
         for service in rest { graph.services[service.id] = service }
         return graph
     }
 
-    /// The upper half of the services, read by a second connection (`loadGraph()`).
-    private final class LoadedHalf: @unchecked Sendable {
-        let done = DispatchSemaphore(value: 0)
-        var result: Result<[Service], Error> = .success([])
+    /// A part of the graph read by another connection (`loadGraph()`).
+    private final class Loading<Value>: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Result<Value, Error>?
+
+        func finish(_ result: Result<Value, Error>) {
+            self.result = result
+            done.signal()
+        }
+
+        /// Waits for the part (once) and gives it, or throws what stopped its reading.
+        func wait() throws -> Value {
+            done.wait()
+            return try result!.get()
+        }
     }
 
     static func loadGraph(_ db: Database) throws -> ServiceGraph {
@@ -383,13 +395,28 @@ public final class ServiceStore: Sendable {
         for bound in bounds { services.bind(bound) }
         var loaded: [Service] = []
         while try services.step(db) {
+            // The service's page is fingerprinted from its rows (Service.storedDigest): every
+            // column, then its lists as read.
+            var rows = Fingerprint()
+            rows.add("service rows 1")
+            services.addColumns(22, to: &rows)
             let id = services.text(0) ?? ""
             let minAge = services.int(4), maxAge = services.int(5)
             let ages = minAge != nil || maxAge != nil ? AgeRange(minMonths: minAge, maxMonths: maxAge) : nil
             let (areaList, levelList, categoryList, ruleList) = try services.withBytes(0) { id in
                 (try areas.take(id, db), try levels.take(id, db), try categories.take(id, db), try rules.take(id, db).compactMap { $0 })
             }
-            loaded.append(Service(
+            for list in [areaList.map(\.rawValue), levelList.map(\.rawValue), categoryList.map(\.rawValue)] {
+                rows.add(list.count)
+                for item in list { rows.add(item) }
+            }
+            rows.add(ruleList.count)
+            for rule in ruleList {
+                rows.add(rule.effect.rawValue)
+                rows.add(rule.description)
+                rows.add(rule.note ?? "\u{0}")
+            }
+            var service = Service(
                 id: ServiceID(id), name: services.text(1) ?? "", organisation: services.withBytes(2, interner.optionalString).map(OrganisationID.init),
                 description: services.text(3) ?? "", areas: areaList,
                 categories: categoryList, ages: ages, levels: levelList,
@@ -402,7 +429,9 @@ public final class ServiceStore: Sendable {
                 status: services.text(16).flatMap(ServiceStatus.init(rawValue:)) ?? .active,
                 lastVerified: services.text(17).flatMap(Day.init(parsing:)), sector: services.text(18).flatMap(Sector.init(rawValue:)),
                 howToRefer: services.text(19), attributes: try services.withBytes(20, JSONColumn.decodeStringMap),
-                sources: try services.withBytes(21) { try JSONColumn.decodeSources($0, interner: interner) }))
+                sources: try services.withBytes(21) { try JSONColumn.decodeSources($0, interner: interner) })
+            service.remember(storedDigest: rows.digest)
+            loaded.append(service)
         }
         return loaded
     }

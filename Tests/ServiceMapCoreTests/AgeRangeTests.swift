@@ -81,3 +81,22 @@ struct IdentifierTests {
         #expect(ContinuumRing.childInNeed.isStatutory)
     }
 }
+
+@Suite("Days as sheets and the store write them")
+struct DayParsingTests {
+    @Test func isoDaysAreReadAndCheckedLikeEveryOtherForm() {
+        #expect(Day(parsing: "2024-03-01") == Day(year: 2024, month: 3, day: 1))
+        #expect(Day(parsing: "2024-02-29") == Day(year: 2024, month: 2, day: 29))
+        // Shaped like ISO but no day: refused, as the general parse refuses them.
+        for impossible in ["2023-02-29", "2024-13-01", "2024-00-10", "0999-01-01", "2024-04-31", "2024-01-00"] {
+            #expect(Day(parsing: impossible) == nil, "\(impossible)")
+        }
+        // Not quite ISO: the general parse still reads what it can.
+        #expect(Day(parsing: " 2024-03-01 ") == Day(year: 2024, month: 3, day: 1))
+        #expect(Day(parsing: "2024-3-1") == Day(year: 2024, month: 3, day: 1))
+        #expect(Day(parsing: "2024-03-01T10:00") == Day(year: 2024, month: 3, day: 1))
+        #expect(Day(parsing: "01/03/2024") == Day(year: 2024, month: 3, day: 1))
+        #expect(Day(parsing: "1 March 2024") == Day(year: 2024, month: 3, day: 1))
+        #expect(Day(parsing: "2024-0a-01") == nil && Day(parsing: "２０２４-03-01") == nil)
+    }
+}

@@ -41,6 +41,38 @@ struct StoreTests {
         #expect(loaded.services.values.contains { !$0.eligibility.isEmpty || $0.areas.count > 1 || !$0.categories.isEmpty })
     }
 
+    /// A service read from the store carries a fingerprint of its rows, which the site keys its
+    /// page by: the same rows give the same digest, any stored change a different one, and a
+    /// service changed after it was read has none.
+    @Test func loadedServicesCarryADigestOfTheirRows() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let first = try store.loadGraph(), again = try store.loadGraph()
+        #expect(first.services.values.allSatisfy { $0.storedDigest != nil })
+        #expect(first.services.allSatisfy { again.services[$0.key]?.storedDigest == $0.value.storedDigest })
+        #expect(Set(first.services.values.compactMap(\.storedDigest)).count == first.services.count)
+        let id = try #require(first.services.keys.sorted().first)
+        let changes: [(String, (inout Service) -> Void)] = [
+            ("name", { $0.name += " (changed)" }),
+            ("phone", { $0.contact.phone = "0141 000 0000" }),
+            ("last verified", { $0.lastVerified = Day(year: 2026, month: 11, day: 22) }),
+            ("an area", { service in service.areas += first.areas.keys.filter { !service.areas.contains($0) }.sorted().prefix(1) }),
+            ("a source row", { $0.sources.locations = $0.sources.locations.map { $0.at(row: ($0.row ?? 0) + 1, column: $0.column) } }),
+        ]
+        for (what, change) in changes {
+            var edited = first
+            change(&edited.services[id]!)
+            #expect(edited.services[id]!.storedDigest == nil, "\(what)")
+            try store.apply(edited)
+            #expect(try store.loadGraph().services[id]?.storedDigest != first.services[id]?.storedDigest, "\(what)")
+        }
+        try store.apply(graph)
+        #expect(try store.loadGraph().services[id]?.storedDigest == first.services[id]?.storedDigest)
+        #expect(Service(id: "new", name: "New").storedDigest == nil)
+    }
+
     /// Texts are bound from one arena per statement (`TextArena`): a text longer than the arena,
     /// texts that fill it part way through a row, and empty texts (not NULL) must all come back.
     @Test func longAndEmptyTextsRoundTrip() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCore
 
 /// What every page of a build depends on besides its own values: the theme's files, the options
 /// and the code that renders. A manifest written under another identity is not trusted, and the

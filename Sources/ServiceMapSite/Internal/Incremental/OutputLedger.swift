@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCore
 
 /// Decides, file by file, what a build has to write, and records what the folder holds afterwards
 /// for the next build's manifest.

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCore
 
 /// The search analysis of every document of the last build, kept in the site folder as
 /// `.servicemap-search-cache` so an incremental build analyses only the services whose inputs

@@ -46,7 +46,13 @@ struct ServicePageKeys {
     static func key(_ service: Service, _ context: SiteContext) -> Fingerprint {
         let graph = context.graph
         var f = Fingerprint()
-        f.add(record: service)
+        // Read from a store and unchanged since: the rows it was read from stand for its fields.
+        if let stored = service.storedDigest {
+            f.add(-4)
+            f.add(stored)
+        } else {
+            f.add(record: service)
+        }
         // Stems, not paths: a page's path is made from its stem alone.
         f.add(context.serviceStem.stem(ofKnown: service.id))
         if let org = service.organisation {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCore
 
 /// What a build left in its output folder, kept there as `.servicemap-manifest` so the next build
 /// can tell which files it must write: for every file, the fingerprint of its bytes, its size and,

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCore
 
 /// A value a theme template can show: text, a yes/no flag, a number, a list, or named values.
 ///

@@ -7,18 +7,21 @@ import Foundation
 ///
 /// Eight bytes are mixed at a time in two lanes with different multipliers, and each value is
 /// framed by a type tag and its length, so `["ab", "c"]` and `["a", "bc"]` differ.
-struct Fingerprint: Hashable, Sendable {
-    private var a: UInt64 = 0x9E37_79B9_7F4A_7C15
-    private var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-    private var length: UInt64 = 0
+///
+/// In Core, not the site, because the store fingerprints each service's rows as it reads them
+/// (`Service.storedDigest`). Inlinable: the site fingerprints millions of values per build.
+public struct Fingerprint: Hashable, Sendable {
+    @usableFromInline var a: UInt64 = 0x9E37_79B9_7F4A_7C15
+    @usableFromInline var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    @usableFromInline var length: UInt64 = 0
 
-    init() {}
+    @inlinable public init() {}
 
-    private static let p1: UInt64 = 0x87C3_7B91_1142_53D5
-    private static let p2: UInt64 = 0x4CF5_AD43_2745_937F
+    @usableFromInline static let p1: UInt64 = 0x87C3_7B91_1142_53D5
+    @usableFromInline static let p2: UInt64 = 0x4CF5_AD43_2745_937F
 
-    @inline(__always)
-    private mutating func mix(_ word: UInt64) {
+    @inlinable @inline(__always)
+    mutating func mix(_ word: UInt64) {
         a = ((a ^ word) &* Self.p1)
         a = (a << 31) | (a >> 33)
         b = ((b ^ word) &* Self.p2)
@@ -26,7 +29,7 @@ struct Fingerprint: Hashable, Sendable {
         b = b &+ a
     }
 
-    mutating func add(bytes: UnsafeRawBufferPointer) {
+    @inlinable public mutating func add(bytes: UnsafeRawBufferPointer) {
         mix(0xB0 ^ (UInt64(bytes.count) << 8))
         var offset = 0
         let count = bytes.count
@@ -53,7 +56,7 @@ struct Fingerprint: Hashable, Sendable {
         length &+= UInt64(count)
     }
 
-    mutating func add(_ string: String) {
+    @inlinable public mutating func add(_ string: String) {
         // Read in place: a copy to call `withUTF8` on would retain the string, and strings shared
         // by many records (interned file names, area codes) would be retained from every core.
         let done: Void? = string.utf8.withContiguousStorageIfAvailable { add(bytes: UnsafeRawBufferPointer($0)) }
@@ -63,23 +66,29 @@ struct Fingerprint: Hashable, Sendable {
         }
     }
 
-    mutating func add(_ data: Data) {
+    public mutating func add(_ data: Data) {
         data.withUnsafeBytes { add(bytes: $0) }
     }
 
-    mutating func add(_ number: Int) {
+    @inlinable public mutating func add(_ number: Int) {
         mix(0xA1)
         mix(UInt64(bitPattern: Int64(number)))
     }
 
-    mutating func add(_ other: Fingerprint) {
+    @inlinable public mutating func add(_ other: Fingerprint) {
         mix(0xA2)
         mix(other.a)
         mix(other.b)
     }
 
+    @inlinable public mutating func add(_ digest: Digest) {
+        mix(0xA3)
+        mix(digest.x)
+        mix(digest.y)
+    }
+
     /// The two lanes, finalised so that every input bit reaches every output bit.
-    var digest: Digest {
+    @inlinable public var digest: Digest {
         func avalanche(_ x: UInt64) -> UInt64 {
             var x = x
             x ^= x >> 33
@@ -95,15 +104,15 @@ struct Fingerprint: Hashable, Sendable {
     }
 
     /// The digest as 32 hexadecimal digits, the manifest's spelling.
-    var hex: String { digest.hex }
+    public var hex: String { digest.hex }
 
-    static func of(_ string: String) -> String {
+    public static func of(_ string: String) -> String {
         var f = Fingerprint()
         f.add(string)
         return f.hex
     }
 
-    static func of(_ data: Data) -> Digest {
+    public static func of(_ data: Data) -> Digest {
         var f = Fingerprint()
         f.add(data)
         return f.digest
@@ -113,19 +122,19 @@ struct Fingerprint: Hashable, Sendable {
 /// A finished fingerprint, as the manifest and the search cache keep it: two words, compared and
 /// hashed as such. (A build compares one per file, 122,000 in a large site; as 32-digit Strings
 /// they were made, hashed and compared a byte at a time.)
-struct Digest: Hashable, Sendable {
-    var x: UInt64
-    var y: UInt64
+public struct Digest: Hashable, Sendable {
+    public var x: UInt64
+    public var y: UInt64
 
-    init(x: UInt64, y: UInt64) {
+    @inlinable public init(x: UInt64, y: UInt64) {
         self.x = x
         self.y = y
     }
 
-    init(_ fingerprint: Fingerprint) { self = fingerprint.digest }
+    @inlinable public init(_ fingerprint: Fingerprint) { self = fingerprint.digest }
 
     /// 32 hexadecimal digits, `x` then `y`, each zero-padded.
-    var hex: String {
+    public var hex: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         append(to: &bytes)
@@ -133,14 +142,14 @@ struct Digest: Hashable, Sendable {
     }
 
     /// Appends the 32 digits of `hex` to `bytes`.
-    func append(to bytes: inout [UInt8]) {
+    public func append(to bytes: inout [UInt8]) {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: 32))
         bytes.withUnsafeMutableBufferPointer { buffer in _ = write(into: buffer, at: start) }
     }
 
     /// Writes the 32 digits of `hex` into `buffer` from `offset`; returns the offset after them.
-    func write(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+    public func write(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
         var at = offset
         for word in [x, y] {
             var shift: UInt64 = 60
@@ -156,7 +165,7 @@ struct Digest: Hashable, Sendable {
     }
 
     /// Reads 32 hexadecimal digits (either case); nil for anything else.
-    init?(hex bytes: UnsafeRawBufferPointer) {
+    public init?(hex bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 32 else { return nil }
         var words: [UInt64] = [0, 0]
         for (index, byte) in bytes.enumerated() {
@@ -172,7 +181,7 @@ struct Digest: Hashable, Sendable {
         self.init(x: words[0], y: words[1])
     }
 
-    init?(hex text: String) {
+    public init?(hex text: String) {
         var text = text
         guard let digest = text.withUTF8({ Digest(hex: UnsafeRawBufferPointer($0)) }) else { return nil }
         self = digest
