@@ -15,6 +15,8 @@ import ServiceMapCore
 final class OutputLedger: @unchecked Sendable {
     /// The last build's manifest when this build updates its folder in place; nil for a full build.
     let previous: SiteManifest?
+    /// `previous`'s files, empty for a full build.
+    private let previousEntries: [String: SiteManifest.Entry]
     /// The build identity (`BuildIdentity`) the manifest is written under.
     let identity: String
     private let lock = NSLock()
@@ -32,6 +34,7 @@ final class OutputLedger: @unchecked Sendable {
 
     init(previous: SiteManifest?, identity: String = "") {
         self.previous = previous
+        previousEntries = previous?.entries ?? [:]
         self.identity = identity
         entries.reserveCapacity(previous?.entries.count ?? 1024)
     }
@@ -52,9 +55,12 @@ final class OutputLedger: @unchecked Sendable {
     /// (a service page: `ServicePageKeys`).
     func keepPage(_ path: String, inputs fingerprint: Fingerprint) -> Bool {
         let inputs = fingerprint.digest
+        // The last manifest is only read: looked up before taking the lock, which the page
+        // workers and the search index's thread all want.
+        let old = previousEntries[path]
         lock.lock()
         defer { lock.unlock() }
-        if let old = previous?.entries[path], old.inputs == inputs {
+        if let old, old.inputs == inputs {
             if entries.updateValue(old, forKey: path) == nil { carriedOver += 1 }
             unchanged += 1
             return true
@@ -103,10 +109,10 @@ final class OutputLedger: @unchecked Sendable {
     }
 
     private func record(_ path: String, content: Digest, size: Int) -> Bool {
+        let old = previousEntries[path]
         lock.lock()
         defer { lock.unlock() }
         let entry = SiteManifest.Entry(content: content, inputs: pendingInputs.isEmpty ? nil : pendingInputs.removeValue(forKey: path), size: size)
-        let old = previous?.entries[path]
         if entries.updateValue(entry, forKey: path) == nil {
             if old != nil { carriedOver += 1 } else { added.append(path) }
         }
