@@ -19,9 +19,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # time_it LABEL COMMAND...: prints "LABEL  wall s  peak MiB" for the command as a whole process.
+# Each command starts with the disk quiet: what the command before it wrote (a 600 MB site, a
+# 270 MB database) is flushed first, so no command is timed while the kernel writes another's files.
 time_it() {
   local label=$1
   shift
+  sync
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out"; return 1; }
   read -r wall kib <"$work/time"
   printf '%-52s %8.2f s %8.0f MiB\n' "$label" "$wall" "$((kib / 1024))"
