@@ -553,27 +553,34 @@ struct PageRenderer {
             v["total"] = context.servicesByName.count.grouped
         }
         let present = letters.filter { byLetter[$0] != nil }
-        try renderPaged(present, services: { groups[$0] ?? [] }) { l, list, _ in
-            let title = Self.listTitle("Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", list)
-            try page("a-z", path: Self.listPagePath("a-z/\(l).html", list.number), title: title, kind: "a-z") { v in
-                v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
-                v["letters"] = letterLinks().map { item -> [String: Any] in
-                    var item = item
-                    if item["href"] as? String == "a-z/\(l).html" { item["current"] = true }
-                    return item
+        // The sitemap (a line per page of the site, made on one core) beside the other pages.
+        let renderer = self
+        let (sitemap, pages) = ParallelMap.both({ Result { try renderer.renderSitemap(letters: present) } }) {
+            Result {
+                try renderPaged(present, services: { groups[$0] ?? [] }) { l, list, _ in
+                    let title = Self.listTitle("Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", list)
+                    try page("a-z", path: Self.listPagePath("a-z/\(l).html", list.number), title: title, kind: "a-z") { v in
+                        v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
+                        v["letters"] = letterLinks().map { item -> [String: Any] in
+                            var item = item
+                            if item["href"] as? String == "a-z/\(l).html" { item["current"] = true }
+                            return item
+                        }
+                        v.setList(list, path: "a-z/\(l).html", renderer: self)
+                        v["total"] = context.servicesByName.count.grouped
+                    }
                 }
-                v.setList(list, path: "a-z/\(l).html", renderer: self)
-                v["total"] = context.servicesByName.count.grouped
+                try page("home", path: "index.html", title: context.options.title, kind: "home") { v in
+                    v["home"] = HomeForm(context: context).values()
+                }
+                try page("shortlist", path: "shortlist.html", title: "Your shortlist", kind: "shortlist") { v in
+                    v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
+                }
+                try page("not-found", path: "404.html", title: "Page not found", kind: "not-found") { _ in }
             }
         }
-        try page("home", path: "index.html", title: context.options.title, kind: "home") { v in
-            v["home"] = HomeForm(context: context).values()
-        }
-        try page("shortlist", path: "shortlist.html", title: "Your shortlist", kind: "shortlist") { v in
-            v["breadcrumbs"] = breadcrumbs([("Home", "index.html")])
-        }
-        try page("not-found", path: "404.html", title: "Page not found", kind: "not-found") { _ in }
-        try renderSitemap(letters: present)
+        try pages.get()
+        try sitemap.get()
     }
 
     func renderSitemap(letters: [String]) throws {
