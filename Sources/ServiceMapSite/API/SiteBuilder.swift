@@ -96,7 +96,9 @@ public struct SiteBuilder: Sendable {
                 }
                 context = made
                 if incremental && previous == nil {
-                    // The identity line matched but a later line did not parse: a full build after all.
+                    // The identity line matched but a later line did not parse: a full build after all,
+                    // with a context (and its file writer) for the fresh folder.
+                    made.writer.close()
                     target = staging
                     try? fm.removeItem(at: staging)
                     try fm.createDirectory(at: staging, withIntermediateDirectories: true)
