@@ -414,7 +414,12 @@ public final class ServiceStore: Sendable {
             for rule in ruleList {
                 rows.add(rule.effect.rawValue)
                 rows.add(rule.description)
-                rows.add(rule.note ?? "\u{0}")
+                if let note = rule.note {
+                    rows.add(1)
+                    rows.add(note)
+                } else {
+                    rows.add(0)
+                }
             }
             var service = Service(
                 id: ServiceID(id), name: services.text(1) ?? "", organisation: services.withBytes(2, interner.optionalString).map(OrganisationID.init),
