@@ -34,7 +34,7 @@ struct SiteManifest: Sendable {
     var steps: [String: Digest]
     /// The paths of `entries` in the file's order, when known to be sorted: a rebuild's manifest
     /// is the last one's with a few paths added or gone, and merging those in costs far less than
-    /// sorting 122,000 paths again (`OutputLedger.manifest`). Nil: `bytes` sorts.
+    /// sorting 122,000 paths again (`OutputLedger.finish`). Nil: `bytes` sorts.
     var sortedPaths: [String]?
 
     init(identity: String, entries: [String: Entry] = [:], steps: [String: Digest] = [:], sortedPaths: [String]? = nil) {
