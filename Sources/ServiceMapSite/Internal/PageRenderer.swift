@@ -294,8 +294,51 @@ struct PageRenderer {
     /// What every page of one item's list shows besides the list: worked out by the first of its
     /// pages to be rendered, and shared by the rest (a level's list runs to hundreds of pages).
     struct ListPageBase {
-        var breadcrumbs: [[String: Any]]
-        var values: [String: Any]
+        let breadcrumbs: [[String: Any]]
+        let values: [String: Any]
+        /// A fingerprint of both: with the page's place in the list and its items' keys, all its
+        /// pages are made from (`listPage`).
+        let key: Digest
+
+        init(breadcrumbs: [[String: Any]], values: [String: Any]) {
+            self.breadcrumbs = breadcrumbs
+            self.values = values
+            var key = Fingerprint()
+            key.add(value: TemplateValue(breadcrumbs))
+            key.add(value: TemplateValue(values))
+            self.key = key.digest
+        }
+    }
+
+    /// Renders one page of an item's list: `fill` gets the page's values and the item's, with the
+    /// page of the list set in them (`setList`). The page is known by its inputs — the item's base,
+    /// its place in the list and its items' keys — so a rebuild keeps a page whose inputs are
+    /// unchanged without working out its values (a level's list alone runs to hundreds of pages).
+    /// `keyed: false` is for a page that shows more than that (an area's first page, with its maps):
+    /// it is known by its values, as other pages are.
+    func listPage(
+        _ template: String, list first: String, title: String, kind: String, _ list: ListPage, _ base: ListPageBase,
+        keyed: Bool = true, _ fill: (inout [String: Any], [String: Any]) -> Void
+    ) throws {
+        let path = Self.listPagePath(first, list.number)
+        let title = Self.listTitle(title, list)
+        var inputs: Fingerprint?
+        if keyed {
+            var key = Fingerprint()
+            key.add("list page")
+            key.add(template); key.add(path); key.add(title); key.add(kind)
+            key.add(base.key)
+            key.add(list.number); key.add(list.count); key.add(list.total)
+            let keys = servicePageKeys
+            for position in list.services { key.add(keys[position]) }
+            inputs = key
+        }
+        try page(template, path: path, title: title, kind: kind, inputs: inputs) { v in
+            v["breadcrumbs"] = base.breadcrumbs
+            var values = base.values
+            values.setList(list, path: first, renderer: self)
+            fill(&v, values)
+        }
     }
 
     /// Renders every page of each item's list, in parallel across items and pages (one letter or
@@ -343,14 +386,12 @@ struct PageRenderer {
     }
 
     func renderArea(_ area: Area, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
-        let path = Self.listPagePath(context.areaPath(area.code), list.number)
-        try page("area", path: path, title: Self.listTitle(area.name, list), kind: "area") { v in
-            let shared = base.value { areaBase(area) }
-            v["breadcrumbs"] = shared.breadcrumbs
-            var a = shared.values
-            a.setList(list, path: context.areaPath(area.code), renderer: self)
-            // The pictures once, on the first page of the area.
-            if list.number == 1 { a["maps"] = areaDiagrams(area.code, path: path) }
+        let shared = base.value { areaBase(area) }
+        let first = context.areaPath(area.code)
+        // The pictures once, on the first page of the area.
+        try listPage("area", list: first, title: area.name, kind: "area", list, shared, keyed: list.number > 1) { v, a in
+            var a = a
+            if list.number == 1 { a["maps"] = areaDiagrams(area.code, path: first) }
             v["area"] = a.compacted
         }
     }
@@ -398,20 +439,17 @@ struct PageRenderer {
     }
 
     func renderLevel(_ level: LevelOfNeed, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
-        try page("level", path: Self.listPagePath(context.levelPath(level.id), list.number), title: Self.listTitle(level.name, list), kind: "level") { v in
-            let shared = base.value {
-                var l = levelValues(level)
-                l["area"] = areaLink(level.area)
-                l["framework"] = context.sortedLevels.filter { $0.area == level.area }.map { other -> [String: Any] in
-                    var o = levelValues(other)
-                    if other.id == level.id { o["current"] = true }
-                    return o
-                }
-                return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")]), values: l)
+        let shared = base.value {
+            var l = levelValues(level)
+            l["area"] = areaLink(level.area)
+            l["framework"] = context.sortedLevels.filter { $0.area == level.area }.map { other -> [String: Any] in
+                var o = levelValues(other)
+                if other.id == level.id { o["current"] = true }
+                return o
             }
-            v["breadcrumbs"] = shared.breadcrumbs
-            var l = shared.values
-            l.setList(list, path: context.levelPath(level.id), renderer: self)
+            return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("Levels of need", "levels/index.html")]), values: l)
+        }
+        try listPage("level", list: context.levelPath(level.id), title: level.name, kind: "level", list, shared) { v, l in
             v["level"] = l.compacted
         }
     }
@@ -431,39 +469,33 @@ struct PageRenderer {
     }
 
     func renderCategory(_ category: NeedCategory, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
-        try page("category", path: Self.listPagePath(context.categoryPath(category.id), list.number), title: Self.listTitle(category.name, list), kind: "category") { v in
-            let shared = base.value {
-                var crumbs = [("Home", "index.html"), ("Needs", "categories/index.html")]
-                if let parent = category.parent, let p = graph.categories[parent] {
-                    crumbs.append((p.name, context.categoryPath(parent)))
-                }
-                var c: [String: Any] = ["name": category.name]
-                c["synonyms"] = category.synonyms.isEmpty ? nil : category.synonyms.joined(separator: ", ")
-                c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
-                    ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
-                }
-                return ListPageBase(breadcrumbs: breadcrumbs(crumbs), values: c)
+        let shared = base.value {
+            var crumbs = [("Home", "index.html"), ("Needs", "categories/index.html")]
+            if let parent = category.parent, let p = graph.categories[parent] {
+                crumbs.append((p.name, context.categoryPath(parent)))
             }
-            v["breadcrumbs"] = shared.breadcrumbs
-            var c = shared.values
-            c.setList(list, path: context.categoryPath(category.id), renderer: self)
+            var c: [String: Any] = ["name": category.name]
+            c["synonyms"] = category.synonyms.isEmpty ? nil : category.synonyms.joined(separator: ", ")
+            c["children"] = (context.childrenOfCategory[category.id] ?? []).map {
+                ["name": $0.name, "href": context.categoryPath($0.id), "count": context.servicesInCategory[$0.id]?.count ?? 0] as [String: Any]
+            }
+            return ListPageBase(breadcrumbs: breadcrumbs(crumbs), values: c)
+        }
+        try listPage("category", list: context.categoryPath(category.id), title: category.name, kind: "category", list, shared) { v, c in
             v["category"] = c.compacted
         }
     }
 
     func renderOrganisation(_ org: Organisation, _ list: ListPage, _ base: OnceValue<ListPageBase>) throws {
-        try page("organisation", path: Self.listPagePath(context.organisationPath(org.id), list.number), title: Self.listTitle(org.name, list), kind: "organisation") { v in
-            let shared = base.value {
-                var o: [String: Any] = ["name": org.name]
-                o["sector"] = org.sector?.label
-                if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
-                o["description"] = SafeMarkdown.blocks(org.description)
-                o["citations"] = org.sources.citations
-                return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("Organisations", "organisations/index.html")]), values: o)
-            }
-            v["breadcrumbs"] = shared.breadcrumbs
-            var o = shared.values
-            o.setList(list, path: context.organisationPath(org.id), renderer: self)
+        let shared = base.value {
+            var o: [String: Any] = ["name": org.name]
+            o["sector"] = org.sector?.label
+            if let website = org.website { o["website"] = ["text": website, "href": SafeLink.web(website) ?? ""].compacted }
+            o["description"] = SafeMarkdown.blocks(org.description)
+            o["citations"] = org.sources.citations
+            return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("Organisations", "organisations/index.html")]), values: o)
+        }
+        try listPage("organisation", list: context.organisationPath(org.id), title: org.name, kind: "organisation", list, shared) { v, o in
             v["organisation"] = o.compacted
         }
     }
@@ -557,17 +589,19 @@ struct PageRenderer {
         let renderer = self
         let (sitemap, pages) = ParallelMap.both({ Result { try renderer.renderSitemap(letters: present) } }) {
             Result {
-                try renderPaged(present, services: { groups[$0] ?? [] }) { l, list, _ in
-                    let title = Self.listTitle("Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())", list)
-                    try page("a-z", path: Self.listPagePath("a-z/\(l).html", list.number), title: title, kind: "a-z") { v in
-                        v["breadcrumbs"] = breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")])
-                        v["letters"] = letterLinks().map { item -> [String: Any] in
+                try renderPaged(present, services: { groups[$0] ?? [] }) { l, list, base in
+                    let shared = base.value {
+                        let letters = letterLinks().map { item -> [String: Any] in
                             var item = item
                             if item["href"] as? String == "a-z/\(l).html" { item["current"] = true }
                             return item
                         }
-                        v.setList(list, path: "a-z/\(l).html", renderer: self)
-                        v["total"] = context.servicesByName.count.grouped
+                        return ListPageBase(breadcrumbs: breadcrumbs([("Home", "index.html"), ("A to Z", "a-z/index.html")]),
+                                            values: ["letters": letters, "total": context.servicesByName.count.grouped])
+                    }
+                    let title = "Services A to Z: \(l == "other" ? "0–9 and others" : l.uppercased())"
+                    try listPage("a-z", list: "a-z/\(l).html", title: title, kind: "a-z", list, shared) { v, values in
+                        v.merge(values) { $1 }
                     }
                 }
                 try page("home", path: "index.html", title: context.options.title, kind: "home") { v in
