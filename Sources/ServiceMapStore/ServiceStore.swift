@@ -276,14 +276,20 @@ public final class ServiceStore: Sendable {
         // Three connections share the work: one reads the upper half of the services (by id),
         // one everything but the services (routes are most of it), and this one the lower half.
         // All are opened while the writer is held, so they see the same committed state.
-        let upper = Loading<[Service]>()
+        // The upper half's thread also files its services by id, in a table sized for all of them,
+        // while the lower half is still being read: only the lower half's filing is left at the end.
+        let upper = Loading<[ServiceID: Service]>()
         let frame = Loading<ServiceGraph>()
         var lower: [Service] = []
         try pool.writeWithoutTransaction { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0
             let split = try String.fetchOne(db, sql: "SELECT id FROM service ORDER BY id LIMIT 1 OFFSET ?", arguments: [count / 2])
             pool.spawnConcurrentRead { connection in
-                upper.finish(Result { try Self.loadServices(connection.get(), from: split, to: nil) })
+                upper.finish(Result {
+                    var byID = [ServiceID: Service](minimumCapacity: count)
+                    for service in try Self.loadServices(connection.get(), from: split, to: nil) { byID[service.id] = service }
+                    return byID
+                })
             }
             pool.spawnConcurrentRead { connection in
                 frame.finish(Result { try Self.loadFrame(connection.get()) })
@@ -291,10 +297,8 @@ public final class ServiceStore: Sendable {
             lower = try Self.loadServices(db, from: nil, to: split)
         }
         var graph = try frame.wait()
-        let rest = try upper.wait()
-        graph.services.reserveCapacity(lower.count + rest.count)
+        graph.services = try upper.wait()
         for service in lower { graph.services[service.id] = service }
-        for service in rest { graph.services[service.id] = service }
         return graph
     }
 

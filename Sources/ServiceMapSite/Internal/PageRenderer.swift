@@ -658,7 +658,13 @@ struct PageRenderer {
         for ring in ContinuumRing.allCases { add(context.ringPath(ring)) }
         for category in context.sortedCategories { add(context.categoryPath(category.id)) }
         for org in context.sortedOrganisations { add(context.organisationPath(org.id)) }
-        for service in context.servicesByName { add(context.servicePath(service.id)) }
+        // Every service is in the graph: its stem without the lookup `servicePath` makes.
+        let stems = context.serviceStem
+        for service in context.servicesByName {
+            xml.append(contentsOf: "<url><loc>services/".utf8)
+            xml.append(contentsOf: Escape.html(stems.stem(ofKnown: service.id)).utf8)
+            xml.append(contentsOf: ".html</loc></url>\n".utf8)
+        }
         xml.append(contentsOf: "</urlset>\n".utf8)
         try context.write(bytes: xml, to: "sitemap.xml")
     }
