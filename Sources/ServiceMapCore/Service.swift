@@ -315,7 +315,7 @@ public struct Service: Hashable, Codable, Sendable, Identifiable, CustomReflecta
 
     /// A fingerprint of the rows a store read this service from, when it was read from a store and
     /// has not been changed since: the site fingerprints a service's page from it, rather than
-    /// from every field again (`ServicePageKeys`). Not part of the service's value: two services
+    /// from every field again (`ServiceKeys`). Not part of the service's value: two services
     /// with the same fields are equal whatever their digests.
     public var storedDigest: Digest? { box.storedDigest }
 

@@ -470,11 +470,11 @@ struct ServicePageKeyTests {
             ("attributes", { $0.attributes["Opening hours"] = "9 to 5" }), ("citations", { $0.sources.citations.append("another source") }),
             ("howToRefer", { $0.howToRefer = "Phone us." }), ("sector", { $0.sector = .justice }),
         ]
-        let before = ServicePageKeys.key(base, context)
+        let before = ServiceKeys.key(base, context)
         for (name, edit) in edits {
             var changed = base
             edit(&changed)
-            #expect(ServicePageKeys.key(changed, context) != before, "\(name)")
+            #expect(ServiceKeys.key(changed, context) != before, "\(name)")
         }
     }
 }

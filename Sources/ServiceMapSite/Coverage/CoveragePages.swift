@@ -83,15 +83,8 @@ extension PageRenderer {
         f.add(-2)
         for route in context.sortedRoutes { f.add(route: route) }
         f.add(-2)
-        for service in context.servicesByName {
-            f.add(service.id.rawValue); f.add(service.name); f.add(context.serviceStem.stem(ofKnown: service.id))
-            f.add(ids: service.areas); f.add(ids: service.levels)
-            f.add(ids: service.categories)
-            f.add(service.ages?.minMonths ?? Int.min); f.add(service.ages?.maxMonths ?? Int.min); f.add(service.ages == nil ? 0 : 1)
-            f.add(service.status.rawValue); f.add(optional: service.lastVerified?.description)
-            f.add(optional: service.sector?.rawValue); f.add(optional: service.organisation?.rawValue)
-            f.add(sources: service.sources)
-        }
+        // Each service's part, worked out with its other keys (ServiceKeys.structure).
+        for part in serviceKeys.structure { f.add(part) }
         return f
     }
 

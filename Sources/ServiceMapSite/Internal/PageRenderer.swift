@@ -115,10 +115,10 @@ struct PageRenderer {
         return context.theme.render("service-item", values)
     }
 
-    /// The keys of the services' pages (ServicePageKeys), worked out once per build.
-    var servicePageKeys: ServicePageKeys {
-        context.servicePageKeys.value {
-            ServicePageKeys(context, parallelism: context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+    /// The services' keys (ServiceKeys), worked out once per build.
+    var serviceKeys: ServiceKeys {
+        context.serviceKeys.value {
+            ServiceKeys(context, parallelism: context.options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
         }
     }
 
@@ -144,7 +144,7 @@ struct PageRenderer {
     func renderServices() throws {
         let services = context.servicesByName
         let items = context.listItems
-        let keys = servicePageKeys
+        let keys = serviceKeys
         try parallel(services.count) { index in
             let service = services[index]
             // A page kept by a rebuild leaves its list item to be rendered if a list needs it.
@@ -329,7 +329,7 @@ struct PageRenderer {
             key.add(template); key.add(path); key.add(title); key.add(kind)
             key.add(base.key)
             key.add(list.number); key.add(list.count); key.add(list.total)
-            let keys = servicePageKeys
+            let keys = serviceKeys
             for position in list.services { key.add(keys[position]) }
             inputs = key
         }
@@ -685,7 +685,7 @@ extension Dictionary where Key == String, Value == Any {
     mutating func setList(_ page: PageRenderer.ListPage, path: String, renderer: PageRenderer) {
         guard !page.services.isEmpty else { return }
         // Known by its items' keys, so a rebuild renders the items only for a page it rewrites.
-        let keys = renderer.servicePageKeys
+        let keys = renderer.serviceKeys
         var fingerprint = Fingerprint()
         for position in page.services { fingerprint.add(keys.itemKey(position)) }
         let services = page.services

@@ -503,27 +503,14 @@ struct SearchIndexWriter {
     }
 
     /// Per document, a fingerprint of everything `analyse` and `record` read of its service and
-    /// of the records it names. The service page key (`ServicePageKeys`) already holds the
-    /// service's every field and path, its organisation's, needs' and areas' names, its levels'
-    /// rings and the routes into it, and its organisation's sector (the service's sector, read by
-    /// the lowest-ring facet, may come from it); the analysis also reads its needs' synonyms.
-    /// The documents are the services of `servicesByName` that are not closed, in its order.
+    /// of the records it names (`ServiceKeys.documents`). The documents are the services of
+    /// `servicesByName` that are not closed, in its order.
     static func documentKeys(_ context: SiteContext) -> [Fingerprint] {
-        let pageKeys = PageRenderer(context).servicePageKeys
-        let graph = context.graph
+        let all = PageRenderer(context).serviceKeys.documents
+        let open = context.serviceIsOpen
         var keys: [Fingerprint] = []
-        let services = context.servicesByName
-        keys.reserveCapacity(services.count)
-        // By position, reading fields in place: copying a service costs a retain per field.
-        for position in services.indices where services[position].status != .closed {
-            var f = Fingerprint()
-            f.add("search document")
-            f.add(pageKeys[position])
-            for category in services[position].categories {
-                f.add(list: graph.categories[category]?.synonyms ?? [])
-            }
-            keys.append(f)
-        }
+        keys.reserveCapacity(all.count)
+        for position in all.indices where open[position] { keys.append(all[position]) }
         return keys
     }
 

@@ -61,8 +61,8 @@ final class SiteContext: @unchecked Sendable {
     /// Each service's item in lists, rendered once with the service page or when first needed
     /// (PageRenderer.listItem); empty until then.
     let listItems: ConcurrentSlots
-    /// The services' page keys (ServicePageKeys), worked out by the first step that needs them.
-    let servicePageKeys = OnceValue<ServicePageKeys>()
+    /// The services' keys (ServiceKeys), worked out by the first step that needs them.
+    let serviceKeys = OnceValue<ServiceKeys>()
     /// The fingerprint of the directory's structure (PageRenderer.structureKey).
     let structureKey = OnceValue<Fingerprint>()
 

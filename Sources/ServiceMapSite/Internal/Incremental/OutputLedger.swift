@@ -52,7 +52,7 @@ final class OutputLedger: @unchecked Sendable {
     }
 
     /// The same for a page whose inputs are fingerprinted without working out its values
-    /// (a service page: `ServicePageKeys`).
+    /// (a service page: `ServiceKeys`).
     func keepPage(_ path: String, inputs fingerprint: Fingerprint) -> Bool {
         let inputs = fingerprint.digest
         // The last manifest is only read: looked up before taking the lock, which the page

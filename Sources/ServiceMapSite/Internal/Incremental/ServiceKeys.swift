@@ -1,51 +1,79 @@
 import Foundation
 import ServiceMapCore
 
-/// A fingerprint, per service, of everything its page and its item in lists are made from: the
-/// service's own record, and what the page shows of the records it links to (its organisation,
-/// areas, levels, needs, and the services at either end of its referral routes).
+/// The fingerprints a rebuild compares, per service, worked out in one pass over the services
+/// (each a hundred thousand lookups in a large directory, and cheapest while the service is at hand):
 ///
-/// A rebuild compares it with the key the last build recorded for the page: when they match, the
-/// page is kept without working out its values at all. Working out a page's values (its Markdown,
-/// its referral diagram) costs far more than this, and in a directory of a hundred thousand
-/// services a rebuild after one edit would otherwise spend its time re-deriving pages it keeps.
+/// - `pages`: everything the service's page and its item in lists are made from: the service's
+///   own record, and what the page shows of the records it links to (its organisation, areas,
+///   levels, needs, and the services at either end of its referral routes).
+/// - `documents`: everything its search document's analysis and record read (`SearchIndexWriter`):
+///   its page key, and its needs' synonyms.
+/// - `structure`: the service's part of the directory's structure (`PageRenderer.structureKey`),
+///   which the coverage pages and maps are made from.
+///
+/// A rebuild compares a page's key with the key the last build recorded for it: when they match,
+/// the page is kept without working out its values at all. Working out a page's values (its
+/// Markdown, its referral diagram) costs far more than this, and in a directory of a hundred
+/// thousand services a rebuild after one edit would otherwise spend its time re-deriving pages it keeps.
 ///
 /// The key must change whenever the page would. `PageRenderer.addServiceValues`, `serviceItem` and
 /// `servicePathway` read nothing that is not added here; a test lists `Service`'s stored
 /// properties, so a new field cannot be shown on the page without being considered here.
-struct ServicePageKeys {
-    /// By position in `SiteContext.servicesByName`.
-    let keys: [Fingerprint]
+struct ServiceKeys {
+    /// All three by position in `SiteContext.servicesByName`.
+    let pages: [Fingerprint]
+    let documents: [Fingerprint]
+    let structure: [Digest]
 
     init(_ context: SiteContext, parallelism: Int) {
         let services = context.servicesByName
-        var keys = [Fingerprint](repeating: Fingerprint(), count: services.count)
+        var pages = [Fingerprint](repeating: Fingerprint(), count: services.count)
+        var documents = pages
+        var structure = [Digest](repeating: Digest(x: 0, y: 0), count: services.count)
         let workers = max(1, parallelism)
         let chunks = min(services.count, workers * 8)
-        keys.withUnsafeMutableBufferPointer { buffer in
-            let out = UnsafeSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = services.count * chunk / chunks
-                let end = services.count * (chunk + 1) / chunks
-                for index in start..<end { out[index] = Self.key(services[index], context) }
+        pages.withUnsafeMutableBufferPointer { pages in
+            documents.withUnsafeMutableBufferPointer { documents in
+                structure.withUnsafeMutableBufferPointer { structure in
+                    let (pagesOut, documentsOut, structureOut) = (UnsafeSendableBuffer(pages), UnsafeSendableBuffer(documents), UnsafeSendableBuffer(structure))
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let start = services.count * chunk / chunks
+                        let end = services.count * (chunk + 1) / chunks
+                        for index in start..<end {
+                            let keys = Self.keys(services[index], context)
+                            pagesOut[index] = keys.page
+                            documentsOut[index] = keys.document
+                            structureOut[index] = keys.structure
+                        }
+                    }
+                }
             }
         }
-        self.keys = keys
+        self.pages = pages
+        self.documents = documents
+        self.structure = structure
     }
 
-    subscript(position: Int) -> Fingerprint { keys[position] }
+    subscript(position: Int) -> Fingerprint { pages[position] }
 
     /// The key of the service's item in lists: made from the same inputs as its page.
     func itemKey(_ position: Int) -> Fingerprint {
         var key = Fingerprint()
         key.add("list item")
-        key.add(keys[position])
+        key.add(pages[position])
         return key
     }
 
+    /// The service's page key.
     static func key(_ service: Service, _ context: SiteContext) -> Fingerprint {
+        keys(service, context).page
+    }
+
+    static func keys(_ service: Service, _ context: SiteContext) -> (page: Fingerprint, document: Fingerprint, structure: Digest) {
         let graph = context.graph
         var f = Fingerprint()
+        var synonyms = Fingerprint()
         // Read from a store and unchanged since: the rows it was read from stand for its fields.
         if let stored = service.storedDigest {
             f.add(-4)
@@ -54,7 +82,8 @@ struct ServicePageKeys {
             f.add(record: service)
         }
         // Stems, not paths: a page's path is made from its stem alone.
-        f.add(context.serviceStem.stem(ofKnown: service.id))
+        let stem = context.serviceStem.stem(ofKnown: service.id)
+        f.add(stem)
         if let org = service.organisation {
             f.add(org.rawValue)
             if let organisation = graph.organisations[org] {
@@ -68,7 +97,13 @@ struct ServicePageKeys {
         f.add(-2)
         for id in service.categories {
             f.add(id.rawValue)
-            if let category = graph.categories[id] { f.add(category.name); f.add(context.categoryStem.stem(ofKnown: id)) } else { f.add(-1) }
+            if let category = graph.categories[id] {
+                f.add(category.name); f.add(context.categoryStem.stem(ofKnown: id))
+                synonyms.add(list: category.synonyms)
+            } else {
+                f.add(-1)
+                synonyms.add(-1)
+            }
         }
         f.add(-2)
         for code in service.areas { addArea(code, &f, context) }
@@ -94,7 +129,22 @@ struct ServicePageKeys {
             f.add(route: route)
             addNeighbour(route.to, &f, context)
         }
-        return f
+
+        var document = Fingerprint()
+        document.add("search document")
+        document.add(f)
+        document.add(synonyms)
+
+        // What coverage, graph findings, data quality and the diagrams read of the service.
+        var s = Fingerprint()
+        s.add(service.id.rawValue); s.add(service.name); s.add(stem)
+        s.add(ids: service.areas); s.add(ids: service.levels); s.add(ids: service.categories)
+        s.add(service.ages?.minMonths ?? Int.min); s.add(service.ages?.maxMonths ?? Int.min); s.add(service.ages == nil ? 0 : 1)
+        s.add(service.status.rawValue)
+        if let day = service.lastVerified { s.add(day.year); s.add(day.month); s.add(day.day) } else { s.add(-3) }
+        s.add(optional: service.sector?.rawValue); s.add(optional: service.organisation?.rawValue)
+        s.add(sources: service.sources)
+        return (f, document, s.digest)
     }
 
     private static func addArea(_ code: AreaCode, _ f: inout Fingerprint, _ context: SiteContext) {
