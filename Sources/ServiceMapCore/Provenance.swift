@@ -46,24 +46,32 @@ public struct Sources: Hashable, Codable, Sendable {
 ///
 /// A spreadsheet row gives a service a dozen or more fields, all in one file, sheet and row: as a
 /// dictionary of full locations that was two thirds of a large import's memory (about 2.5 KB per
-/// service). Here the file and sheet are held once, and each field keeps only its row and column;
-/// a field from another file or sheet (after merging sources) keeps its whole location.
+/// service). Here the file, sheet and row are held once, and each field keeps only its column;
+/// a field from another file, sheet or row (after merging sources) keeps its whole location.
+/// Every record read from one sheet has the same fields in the same columns, so a reader can give
+/// them all one shared list of columns (`init(file:sheet:row:columns:)`).
 ///
 /// Behaves as a dictionary from field name to location: subscript, `keys`, iteration in field-name
 /// order, equality and hashing by content, and Codable as a JSON object.
 public struct FieldLocations: Hashable, Codable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
-    /// The file and sheet shared by the fields in `local`.
+    /// The file, sheet and row shared by the fields in `columns`; -1 for no row.
     private var file = ""
     private var sheet: String?
-    /// Fields read from `file` and `sheet`, sorted by field name; -1 for a missing row or column.
-    private var local: [Local] = []
+    private var row: Int32 = -1
+    /// Fields read from `file`, `sheet` and `row`, sorted by field name.
+    private var columns: [Column] = []
     /// Fields read elsewhere, sorted by field name.
     private var other: [(field: String, location: SourceLocation)] = []
 
-    private struct Local: Hashable, Sendable {
-        var field: String
-        var row: Int32
-        var column: Int32
+    /// A field and its column (-1 for none).
+    public struct Column: Hashable, Sendable {
+        public var field: String
+        public var column: Int32
+
+        public init(field: String, column: Int32) {
+            self.field = field
+            self.column = column
+        }
     }
 
     public init() {}
@@ -76,31 +84,62 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
         for (field, location) in elements { self[field] = location }
     }
 
-    public var isEmpty: Bool { local.isEmpty && other.isEmpty }
-    public var count: Int { local.count + other.count }
+    /// Fields all read from one file, sheet and row. `columns` must be sorted by field name, with
+    /// no field twice, and columns -1 (none) or more; nil otherwise.
+    public init?(file: String, sheet: String?, row: Int?, columns: [Column]) {
+        guard let row = Self.compact(row),
+              columns.allSatisfy({ $0.column >= -1 }),
+              zip(columns, columns.dropFirst()).allSatisfy({ $0.field < $1.field }) else { return nil }
+        if !columns.isEmpty {
+            self.file = file
+            self.sheet = sheet
+            self.row = row
+            self.columns = columns
+        }
+    }
+
+    /// The fields and columns of `layout`, read from another file, sheet or row, sharing its list
+    /// of columns; nil when `layout` has fields read elsewhere, or the row does not fit.
+    public init?(columnsOf layout: FieldLocations, file: String, sheet: String?, row: Int?) {
+        guard layout.other.isEmpty, let row = Self.compact(row) else { return nil }
+        if !layout.columns.isEmpty {
+            self.file = file
+            self.sheet = sheet
+            self.row = row
+            self.columns = layout.columns
+        }
+    }
+
+    public var isEmpty: Bool { columns.isEmpty && other.isEmpty }
+    public var count: Int { columns.count + other.count }
     /// Field names, sorted.
     public var keys: [String] { map(\.key) }
 
+    private func location(_ entry: Column) -> SourceLocation {
+        SourceLocation(file: file, sheet: sheet, row: row < 0 ? nil : Int(row), column: entry.column < 0 ? nil : Int(entry.column))
+    }
+
+    private func isShared(_ location: SourceLocation) -> Bool {
+        location.file == file && location.sheet == sheet && Self.compact(location.row) == row
+    }
+
     public subscript(field: String) -> SourceLocation? {
         get {
-            if let i = local.firstIndex(where: { $0.field == field }) {
-                let entry = local[i]
-                return SourceLocation(file: file, sheet: sheet, row: entry.row < 0 ? nil : Int(entry.row),
-                                      column: entry.column < 0 ? nil : Int(entry.column))
-            }
+            if let entry = columns.first(where: { $0.field == field }) { return location(entry) }
             return other.first { $0.field == field }?.location
         }
         set {
-            local.removeAll { $0.field == field }
+            columns.removeAll { $0.field == field }
             other.removeAll { $0.field == field }
             guard let location = newValue else { return }
-            if local.isEmpty && other.isEmpty {
+            if isEmpty, let row = Self.compact(location.row) {
                 file = location.file
                 sheet = location.sheet
+                self.row = row
             }
-            if location.file == file && location.sheet == sheet, let row = Self.compact(location.row), let column = Self.compact(location.column) {
-                let entry = Local(field: field, row: row, column: column)
-                local.insert(entry, at: local.firstIndex { $0.field > field } ?? local.endIndex)
+            if isShared(location), let column = Self.compact(location.column) {
+                let entry = Column(field: field, column: column)
+                columns.insert(entry, at: columns.firstIndex { $0.field > field } ?? columns.endIndex)
             } else {
                 other.insert((field, location), at: other.firstIndex { $0.field > field } ?? other.endIndex)
             }
@@ -110,14 +149,13 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
     /// Adds a field after those already here, as a loader reading fields in name order does:
     /// no search. A field out of order, or already present, is set as by the subscript.
     public mutating func append(_ field: String, _ location: SourceLocation) {
-        if isEmpty {
+        if isEmpty, let row = Self.compact(location.row) {
             file = location.file
             sheet = location.sheet
+            self.row = row
         }
-        if other.isEmpty, local.last.map({ $0.field < field }) ?? true, location.file == file, location.sheet == sheet,
-           let row = Self.compact(location.row), let column = Self.compact(location.column)
-        {
-            local.append(Local(field: field, row: row, column: column))
+        if other.isEmpty, columns.last.map({ $0.field < field }) ?? true, isShared(location), let column = Self.compact(location.column) {
+            columns.append(Column(field: field, column: column))
         } else {
             self[field] = location
         }
@@ -133,19 +171,16 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
     public func makeIterator() -> IndexingIterator<[(key: String, value: SourceLocation)]> {
         var all: [(key: String, value: SourceLocation)] = []
         all.reserveCapacity(count)
-        for entry in local {
-            all.append((entry.field, SourceLocation(file: file, sheet: sheet, row: entry.row < 0 ? nil : Int(entry.row),
-                                                    column: entry.column < 0 ? nil : Int(entry.column))))
-        }
+        for entry in columns { all.append((entry.field, location(entry))) }
         for entry in other { all.append((entry.field, entry.location)) }
-        if !local.isEmpty && !other.isEmpty { all.sort { $0.key < $1.key } }
+        if !columns.isEmpty && !other.isEmpty { all.sort { $0.key < $1.key } }
         return all.makeIterator()
     }
 
     public static func == (lhs: FieldLocations, rhs: FieldLocations) -> Bool {
         guard lhs.count == rhs.count else { return false }
         if lhs.other.isEmpty && rhs.other.isEmpty {
-            return lhs.local.isEmpty || (lhs.file == rhs.file && lhs.sheet == rhs.sheet && lhs.local == rhs.local)
+            return lhs.columns.isEmpty || (lhs.file == rhs.file && lhs.sheet == rhs.sheet && lhs.row == rhs.row && lhs.columns == rhs.columns)
         }
         return zip(lhs, rhs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }

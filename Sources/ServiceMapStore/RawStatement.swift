@@ -178,6 +178,24 @@ final class TextInterner {
         return text
     }
 
+    /// Field layouts of provenance (`JSONReader.sources`) by their text: one per sheet read, usually.
+    private var layouts: [(bytes: [UInt8], fields: FieldLocations)] = []
+
+    /// The layout remembered for a text that `bytes` starts with, and the text's length. A layout's
+    /// text is a whole JSON object, which ends where its text does: no need to find its end first.
+    func layout(at bytes: UnsafeBufferPointer<UInt8>) -> (FieldLocations, Int)? {
+        for entry in layouts where entry.bytes.count <= bytes.count
+            && sameBytes(entry.bytes, UnsafeBufferPointer(rebasing: bytes[..<entry.bytes.count])) {
+            return (entry.fields, entry.bytes.count)
+        }
+        return nil
+    }
+
+    func remember(layout: FieldLocations, text: UnsafeBufferPointer<UInt8>) {
+        if layouts.count == Self.capacity { layouts.removeFirst() }
+        layouts.append((Array(text), layout))
+    }
+
     /// As `string`, nil for an empty buffer (a NULL column).
     func optionalString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         bytes.baseAddress == nil ? nil : string(bytes)

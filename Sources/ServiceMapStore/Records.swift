@@ -471,7 +471,9 @@ struct JSONReader {
     mutating func sources() -> Sources? {
         var citations: [String] = [], names: [String] = []
         var locations: [Place] = [], fields: [(String, Place)] = []
-        fields.reserveCapacity(24)
+        // A layout of fields already read (TextInterner.layout), or where this one's text is.
+        var layout: FieldLocations?
+        var layoutBytes = 0..<0
         let ok = sequence(0x7B, 0x7D) { reader in
             guard let key = reader.string(), reader.take(0x3A) else { return false }
             switch key {
@@ -486,6 +488,17 @@ struct JSONReader {
                     return true
                 }
             case "f":
+                // Records read from one sheet have the same fields in the same columns, written
+                // alike: a layout already read is shared rather than read again.
+                reader.skipSpace()
+                let start = reader.position
+                if let interner = reader.interner, let (known, length) = interner.layout(at: UnsafeBufferPointer(rebasing: reader.bytes[start...])) {
+                    layout = known
+                    reader.position = start + length
+                    return true
+                }
+                layoutBytes = start..<start
+                defer { layoutBytes = start..<reader.position }
                 return reader.sequence(0x7B, 0x7D) { inner in
                     guard let field = inner.string(), inner.take(0x3A) else { return false }
                     inner.skipSpace()
@@ -511,6 +524,12 @@ struct JSONReader {
         }
         let placed = locations.compactMap(location)
         let first = locations.first.flatMap(location)
+        if let layout {
+            guard let first else { return Sources(locations: placed, citations: citations) }
+            if let shared = FieldLocations(columnsOf: layout, file: first.file, sheet: first.sheet, row: first.row) {
+                return Sources(locations: placed, fields: shared, citations: citations)
+            }
+        }
         var fieldLocations = FieldLocations()
         // Written in name order, so each field is appended (see `FieldLocations.append`).
         for (field, p) in fields {
@@ -520,6 +539,11 @@ struct JSONReader {
             } else if let found = location(p) {
                 fieldLocations.append(field, found)
             }
+        }
+        // A layout of columns alone, in the first location's row, is remembered for the records after.
+        if let interner, first != nil, !fieldLocations.isEmpty, fields.allSatisfy({ $0.1.file == -2 }),
+           FieldLocations(columnsOf: fieldLocations, file: "", sheet: nil, row: nil) != nil {
+            interner.remember(layout: fieldLocations, text: UnsafeBufferPointer(rebasing: bytes[layoutBytes]))
         }
         return Sources(locations: placed, fields: fieldLocations, citations: citations)
     }

@@ -222,6 +222,38 @@ struct StoreTests {
         #expect(loaded.services["s"]?.sources.fields.keys == ["ages", "name", "phone", "website"])
     }
 
+    @Test func servicesReadFromOneSheetComeBackWithTheirOwnRowsAndFiles() throws {
+        // The loader shares one layout of fields and columns among records written alike: each
+        // service must still get its own file, sheet and row, and a record whose layout differs
+        // (a field from another row, a missing field, another file) must get exactly its own.
+        func sources(_ file: String, row: Int, phoneRow: Int? = nil, withPhone: Bool = true) -> Sources {
+            let at = SourceLocation(file: file, sheet: "Services", row: row)
+            var sources = Sources(at)
+            sources.fields["name"] = at.at(row: row, column: 1)
+            sources.fields["ages"] = at.at(row: row, column: nil)
+            if withPhone { sources.fields["phone"] = at.at(row: phoneRow ?? row, column: 4) }
+            return sources
+        }
+        var graph = ServiceGraph.empty
+        let cases: [(String, Sources)] = [
+            ("a", sources("dir.xlsx", row: 2)), ("b", sources("dir.xlsx", row: 3)), ("c", sources("other.xlsx", row: 3)),
+            ("d", sources("dir.xlsx", row: 5, phoneRow: 6)), ("e", sources("dir.xlsx", row: 7, withPhone: false)),
+            ("f", sources("dir.xlsx", row: 8)),
+        ]
+        for (id, sources) in cases {
+            graph.services[ServiceID(id)] = Service(id: ServiceID(id), name: "Service \(id)", sources: sources)
+        }
+        let store = try ServiceStore.inMemory()
+        try store.apply(graph)
+        let loaded = try store.loadGraph()
+        #expect(loaded == graph)
+        #expect(loaded.services["b"]?.sources.fields["phone"]?.description == "dir.xlsx:Services!D3")
+        #expect(loaded.services["c"]?.sources.fields["name"]?.description == "other.xlsx:Services!A3")
+        #expect(loaded.services["d"]?.sources.fields["phone"]?.description == "dir.xlsx:Services!D6")
+        #expect(loaded.services["e"]?.sources.fields.keys == ["ages", "name"])
+        #expect(loaded.services["f"]?.sources.fields["ages"]?.description == "dir.xlsx:Services!8")
+    }
+
     @Test func searchFollowsEachReplacingImport() throws {
         let (graph, _, tree) = try importFixture()
         defer { tree.remove() }
