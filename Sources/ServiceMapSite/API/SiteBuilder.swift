@@ -185,7 +185,7 @@ public struct SiteBuilder: Sendable {
         let manifest = published ?? ledger.finish(identity: identity).manifest
         let (written, unchanged) = ledger.counts
         return SiteBuildReport(
-            pages: context.pagesWritten, files: manifest.entries.count, bytes: manifest.entries.values.reduce(0) { $0 + $1.size },
+            pages: context.pagesWritten, files: manifest.files.count, bytes: manifest.files.reduce(0) { $0 + $1.size },
             searchFiles: searchFiles, steps: timings, incremental: ledger.isIncremental, filesWritten: written,
             filesUnchanged: unchanged, filesRemoved: removed)
     }

@@ -15,28 +15,27 @@ import ServiceMapCore
 final class OutputLedger: @unchecked Sendable {
     /// The last build's manifest when this build updates its folder in place; nil for a full build.
     let previous: SiteManifest?
-    /// `previous`'s files, empty for a full build.
-    private let previousEntries: [String: SiteManifest.Entry]
     /// The build identity (`BuildIdentity`) the manifest is written under.
     let identity: String
     private let lock = NSLock()
-    private var entries: [String: SiteManifest.Entry] = [:]
+    /// By position in `previous`'s files: what this build made at that path, nil where it made
+    /// nothing (yet). A rebuild keeps most files, and marks them here in place.
+    private var made: [SiteManifest.Entry?]
+    /// How many of `made` are set: when all, no file is left over (`finish`) without checking each.
+    private var madeCount = 0
+    /// The files at paths the last build did not make (every file, for a full build).
+    private var added: [String: SiteManifest.Entry] = [:]
     private var steps: [String: Digest] = [:]
     /// Page inputs fingerprinted before rendering, waiting for the page's bytes.
     private var pendingInputs: [String: Digest] = [:]
     private var written = 0
     private var unchanged = 0
-    /// How many of `entries`' paths the last build's manifest lists too: when all of them, no
-    /// file is left over (`finish`) without checking each.
-    private var carriedOver = 0
-    /// The paths of `entries` the last build's manifest does not list.
-    private var added: [String] = []
 
     init(previous: SiteManifest?, identity: String = "") {
         self.previous = previous
-        previousEntries = previous?.entries ?? [:]
         self.identity = identity
-        entries.reserveCapacity(previous?.entries.count ?? 1024)
+        made = Array(repeating: nil, count: previous?.paths.count ?? 0)
+        if previous == nil { added.reserveCapacity(1024) }
     }
 
     var isIncremental: Bool { previous != nil }
@@ -57,14 +56,16 @@ final class OutputLedger: @unchecked Sendable {
         let inputs = fingerprint.digest
         // The last manifest is only read: looked up before taking the lock, which the page
         // workers and the search index's thread all want.
-        let old = previousEntries[path]
-        lock.lock()
-        defer { lock.unlock() }
-        if let old, old.inputs == inputs {
-            if entries.updateValue(old, forKey: path) == nil { carriedOver += 1 }
+        if let previous, let position = previous.position(of: path), previous.files[position].inputs == inputs {
+            lock.lock()
+            defer { lock.unlock() }
+            if made[position] == nil { madeCount += 1 }
+            made[position] = previous.files[position]
             unchanged += 1
             return true
         }
+        lock.lock()
+        defer { lock.unlock() }
         pendingInputs[path] = inputs
         return false
     }
@@ -79,12 +80,12 @@ final class OutputLedger: @unchecked Sendable {
         defer { lock.unlock() }
         steps[name] = digest
         guard let previous, previous.steps[name] == digest else { return false }
-        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        kept = 0
-        for (path, entry) in previous.entries where path.hasPrefix(prefix) {
-            if entries.updateValue(entry, forKey: path) == nil { carriedOver += 1 }
-            kept += 1
+        let positions = previous.positions(under: folder.hasSuffix("/") ? folder : folder + "/")
+        for position in positions {
+            if made[position] == nil { madeCount += 1 }
+            made[position] = previous.files[position]
         }
+        kept = positions.count
         unchanged += kept
         return true
     }
@@ -109,53 +110,55 @@ final class OutputLedger: @unchecked Sendable {
     }
 
     private func record(_ path: String, content: Digest, size: Int) -> Bool {
-        let old = previousEntries[path]
+        let position = previous?.position(of: path)
         lock.lock()
         defer { lock.unlock() }
         let entry = SiteManifest.Entry(content: content, inputs: pendingInputs.isEmpty ? nil : pendingInputs.removeValue(forKey: path), size: size)
-        if entries.updateValue(entry, forKey: path) == nil {
-            if old != nil { carriedOver += 1 } else { added.append(path) }
-        }
-        if let old, old.content == content {
-            unchanged += 1
-            return false
+        if let position, let previous {
+            if made[position] == nil { madeCount += 1 }
+            made[position] = entry
+            if previous.files[position].content == content {
+                unchanged += 1
+                return false
+            }
+        } else {
+            added[path] = entry
         }
         written += 1
         return true
     }
 
     /// What the folder holds at the end of the build, and the files the last build left that this
-    /// one did not make (an incremental build deletes them), in path order.
-    ///
-    /// When the last manifest's paths were in order, both come from one pass over them: each is
-    /// still made or is stale, and the added paths are merged in. (A site of 122,000 files took
-    /// a lookup per file for each of the two, and a sort.)
+    /// one did not make (an incremental build deletes them), in path order: one pass over the
+    /// last build's files, each made again or stale, with the added paths merged in.
     func finish(identity: String) -> (manifest: SiteManifest, stale: [String]) {
         lock.lock()
         defer { lock.unlock() }
-        guard let previous else { return (SiteManifest(identity: identity, entries: entries, steps: steps), []) }
-        guard let kept = previous.sortedPaths else {
-            let stale = carriedOver < previous.entries.count ? previous.entries.keys.filter { entries[$0] == nil }.sorted() : []
-            return (SiteManifest(identity: identity, entries: entries, steps: steps), stale)
-        }
-        let new = added.sorted()
-        var paths: [String] = []
-        paths.reserveCapacity(entries.count)
+        guard let previous else { return (SiteManifest(identity: identity, entries: added, steps: steps), []) }
+        let new = added.keys.sorted()
+        var paths: [String] = [], files: [SiteManifest.Entry] = []
+        paths.reserveCapacity(madeCount + new.count)
+        files.reserveCapacity(madeCount + new.count)
         var stale: [String] = []
         var next = 0
-        for path in kept {
-            guard entries[path] != nil else {
+        for (position, path) in previous.paths.enumerated() {
+            guard let entry = made[position] else {
                 stale.append(path)
                 continue
             }
             while next < new.count && new[next] < path {
                 paths.append(new[next])
+                files.append(added[new[next]]!)
                 next += 1
             }
             paths.append(path)
+            files.append(entry)
         }
-        paths.append(contentsOf: new[next...])
-        return (SiteManifest(identity: identity, entries: entries, steps: steps, sortedPaths: paths), stale)
+        for path in new[next...] {
+            paths.append(path)
+            files.append(added[path]!)
+        }
+        return (SiteManifest(identity: identity, paths: paths, files: files, steps: steps), stale)
     }
 
     var counts: (written: Int, unchanged: Int) {

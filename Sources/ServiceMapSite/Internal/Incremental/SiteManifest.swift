@@ -29,19 +29,54 @@ struct SiteManifest: Sendable {
     static let header = "servicemap site manifest 2"
 
     var identity: String
-    var entries: [String: Entry]
+    /// The files' paths in order, each once, and their entries, side by side: a rebuild keeps
+    /// most of the last build's files and marks them by position (OutputLedger) rather than
+    /// copying 122,000 entries from one table by path to another.
+    private(set) var paths: [String]
+    private(set) var files: [Entry]
     /// Step name → the key of what the step's files were made from.
     var steps: [String: Digest]
-    /// The paths of `entries` in the file's order, when known to be sorted: a rebuild's manifest
-    /// is the last one's with a few paths added or gone, and merging those in costs far less than
-    /// sorting 122,000 paths again (`OutputLedger.finish`). Nil: `bytes` sorts.
-    var sortedPaths: [String]?
+    /// The position of each path, for a manifest read from a folder (a rebuild's lookups);
+    /// empty for one made in memory, which is looked up by binary search.
+    private(set) var positions: [String: Int] = [:]
 
-    init(identity: String, entries: [String: Entry] = [:], steps: [String: Digest] = [:], sortedPaths: [String]? = nil) {
+    init(identity: String, entries: [String: Entry] = [:], steps: [String: Digest] = [:]) {
+        let paths = entries.keys.sorted()
+        self.init(identity: identity, paths: paths, files: paths.map { entries[$0]! }, steps: steps)
+    }
+
+    /// Files already in path order, each path once.
+    init(identity: String, paths: [String], files: [Entry], steps: [String: Digest]) {
         self.identity = identity
-        self.entries = entries
+        self.paths = paths
+        self.files = files
         self.steps = steps
-        self.sortedPaths = sortedPaths
+    }
+
+    /// The files by path.
+    var entries: [String: Entry] { Dictionary(uniqueKeysWithValues: zip(paths, files)) }
+
+    /// Where `path` is in `paths`, if it is there.
+    func position(of path: String) -> Int? {
+        if !positions.isEmpty { return positions[path] }
+        var low = 0, high = paths.count
+        while low < high {
+            let middle = (low + high) / 2
+            if paths[middle] < path { low = middle + 1 } else { high = middle }
+        }
+        return low < paths.count && paths[low] == path ? low : nil
+    }
+
+    /// The positions of the paths that start with `prefix`: a run, the paths being in order.
+    func positions(under prefix: String) -> Range<Int> {
+        var low = 0, high = paths.count
+        while low < high {
+            let middle = (low + high) / 2
+            if paths[middle] < prefix { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < paths.count && paths[end].hasPrefix(prefix) { end += 1 }
+        return low..<end
     }
 
     /// The manifest in `folder`, or nil when there is none or it cannot be read (then the build is full).
@@ -78,7 +113,6 @@ struct SiteManifest: Sendable {
         let identityLine = text(lines[1])
         guard identityLine.hasPrefix("identity ") else { return nil }
         var manifest = SiteManifest(identity: String(identityLine.dropFirst("identity ".count)))
-        manifest.entries.reserveCapacity(lines.count)
         /// The line's first `count` space-separated fields and the rest of it (which may hold spaces).
         func fields(_ line: Range<Int>, _ count: Int) -> [Range<Int>]? {
             var result: [Range<Int>] = []
@@ -96,8 +130,9 @@ struct SiteManifest: Sendable {
             return result
         }
         var entriesBegun = false
-        var paths: [String] = []
+        var paths: [String] = [], files: [Entry] = []
         paths.reserveCapacity(lines.count)
+        files.reserveCapacity(lines.count)
         var ascending = true
         for line in lines.dropFirst(2) {
             // Step keys come first; after them every line is a file's, whatever its path.
@@ -117,10 +152,20 @@ struct SiteManifest: Sendable {
             let path = text(f[3])
             if let last = paths.last, !(last < path) { ascending = false }
             paths.append(path)
-            manifest.entries[path] = Entry(content: content, inputs: inputs, size: size)
+            files.append(Entry(content: content, inputs: inputs, size: size))
         }
-        // Repeated paths (a manifest edited by hand) are read as the last line says, and sorted afresh.
-        if ascending { manifest.sortedPaths = paths }
+        if ascending {
+            manifest.paths = paths
+            manifest.files = files
+        } else {
+            // Repeated paths (a manifest edited by hand) are read as the last line says, and sorted afresh.
+            var byPath: [String: Entry] = [:]
+            for (path, entry) in zip(paths, files) { byPath[path] = entry }
+            manifest.paths = byPath.keys.sorted()
+            manifest.files = manifest.paths.map { byPath[$0]! }
+        }
+        manifest.positions.reserveCapacity(manifest.paths.count)
+        for (position, path) in manifest.paths.enumerated() { manifest.positions[path] = position }
         return manifest
     }
 
@@ -136,10 +181,9 @@ struct SiteManifest: Sendable {
             steps[name]!.append(to: &out)
             out.append(contentsOf: (" " + name + "\n").utf8)
         }
-        let paths = sortedPaths ?? entries.keys.sorted()
-        let entries = self.entries
         let half = paths.count / 2
-        let (first, second) = ParallelMap.both({ Self.lines(paths[..<half], entries) }, { Self.lines(paths[half...], entries) })
+        let (paths, files) = (self.paths, self.files)
+        let (first, second) = ParallelMap.both({ Self.lines(paths[..<half], files[..<half]) }, { Self.lines(paths[half...], files[half...]) })
         out.reserveCapacity(out.count + first.count + second.count)
         out.append(contentsOf: first)
         out.append(contentsOf: second)
@@ -147,11 +191,11 @@ struct SiteManifest: Sendable {
     }
 
     /// The lines of the files at `paths`, in that order.
-    private static func lines(_ paths: ArraySlice<String>, _ entries: [String: Entry]) -> [UInt8] {
-        let lines = paths.compactMap { path in entries[path].map { (path, $0) } }
+    private static func lines(_ paths: ArraySlice<String>, _ files: ArraySlice<Entry>) -> [UInt8] {
+        let lines = zip(paths, files)
         // Two digests, three spaces, a newline and up to 20 digits of size, then the path.
         var capacity = 0
-        for (path, _) in lines { capacity += 32 + 32 + 3 + 1 + 20 + path.utf8.count }
+        for path in paths { capacity += 32 + 32 + 3 + 1 + 20 + path.utf8.count }
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             var at = 0
             func put(_ byte: UInt8) {
