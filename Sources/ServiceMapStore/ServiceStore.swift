@@ -16,7 +16,7 @@ public final class ServiceStore: Sendable {
         configuration.prepareDatabase { db in
             // 16 MiB of page cache: a 100,000-service import writes in key order, so a larger cache
             // saved no time (measured with 64 MiB) and only added to the import's peak memory.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = \(ServiceStore.cacheSize)")
             // In WAL mode NORMAL never corrupts the database; it syncs at checkpoints rather than at
             // every commit, which on these disks is most of a large import's time.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -286,20 +286,39 @@ public final class ServiceStore: Sendable {
             let split = try String.fetchOne(db, sql: "SELECT id FROM service ORDER BY id LIMIT 1 OFFSET ?", arguments: [count / 2])
             pool.spawnConcurrentRead { connection in
                 upper.finish(Result {
+                    let db = try connection.get()
+                    try Self.readingOnce(db)
+                    defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)") }
                     var byID = [ServiceID: Service](minimumCapacity: count)
-                    for service in try Self.loadServices(connection.get(), from: split, to: nil) { byID[service.id] = service }
+                    for service in try Self.loadServices(db, from: split, to: nil) { byID[service.id] = service }
                     return byID
                 })
             }
             pool.spawnConcurrentRead { connection in
-                frame.finish(Result { try Self.loadFrame(connection.get()) })
+                frame.finish(Result {
+                    let db = try connection.get()
+                    try Self.readingOnce(db)
+                    defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)") }
+                    return try Self.loadFrame(db)
+                })
             }
+            try Self.readingOnce(db)
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)") }
             lower = try Self.loadServices(db, from: nil, to: split)
         }
         var graph = try frame.wait()
         graph.services = try upper.wait()
         for service in lower { graph.services[service.id] = service }
         return graph
+    }
+
+    /// The page cache of a connection used for writing: 16 MiB (see `init(path:)`).
+    static let cacheSize = -16384
+
+    /// A small page cache for a connection that reads every page once, in order, as loading the
+    /// graph does: its pages are not read again, and a large cache only took fresh memory.
+    static func readingOnce(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA cache_size = -1024")
     }
 
     /// A part of the graph read by another connection (`loadGraph()`).

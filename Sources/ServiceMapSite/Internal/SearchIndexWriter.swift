@@ -65,8 +65,9 @@ struct SearchIndexWriter {
 
         // Each document's analysis (its facets and weighted terms) comes from the last build's
         // cache when its key is unchanged; the rest are analysed here (SearchAnalysisCache).
+        // The cache is read first: the documents' keys (ServiceKeys) may still be being worked
+        // out by the service pages' step.
         let analysisKey = Self.analysisKey(context, facetPlan: facetPlan, roles: roles)
-        let documentKeys = Self.documentKeys(context)
         let cache = context.ledger?.isIncremental == true
             ? SearchAnalysisCache.read(in: context.staging, analysisKey: .init(analysisKey), facetCount: facetPlan.keys.count) : nil
         var cachedAt: [SearchAnalysisCache.Key: Int] = [:]
@@ -74,6 +75,7 @@ struct SearchIndexWriter {
             cachedAt.reserveCapacity(cache.count)
             for (position, key) in cache.keys.enumerated() { cachedAt[key] = position }
         }
+        let documentKeys = Self.documentKeys(context)
         // Per document: its place in the cache, or -1 when it is analysed afresh.
         var cached = [Int](repeating: -1, count: docs.count)
         var fresh: [Int] = []
