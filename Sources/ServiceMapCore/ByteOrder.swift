@@ -12,4 +12,29 @@ public enum ByteOrder {
         }
         return a.count - b.count
     }
+
+    /// The positions of `strings` in the order of Swift's `<` on them, ties in position order.
+    /// ASCII strings are compared as bytes laid end to end in one block (for ASCII, byte order is
+    /// String order, and a comparison is a `memcmp` rather than a walk through two Strings on the
+    /// heap); a pair where either is not ASCII is compared as Strings.
+    public static func sortedPositions(_ strings: [String]) -> [Int] {
+        var bytes: [UInt8] = []
+        var bounds: [Range<Int>] = []
+        var ascii: [Bool] = []
+        bounds.reserveCapacity(strings.count)
+        ascii.reserveCapacity(strings.count)
+        for string in strings {
+            let start = bytes.count
+            bytes.append(contentsOf: string.utf8)
+            bounds.append(start..<bytes.count)
+            ascii.append(bytes[start...].allSatisfy { $0 < 0x80 })
+        }
+        return bytes.withUnsafeBufferPointer { bytes in
+            strings.indices.sorted { x, y in
+                guard ascii[x] && ascii[y] else { return strings[x] < strings[y] || (strings[x] == strings[y] && x < y) }
+                let order = compare(UnsafeBufferPointer(rebasing: bytes[bounds[x]]), UnsafeBufferPointer(rebasing: bytes[bounds[y]]))
+                return order < 0 || (order == 0 && x < y)
+            }
+        }
+    }
 }
