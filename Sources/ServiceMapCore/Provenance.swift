@@ -110,6 +110,15 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
         }
     }
 
+    /// These fields, sharing `layout`'s list of columns when both have the same fields in the
+    /// same columns (rows of one sheet, usually): one list for the sheet rather than one a row.
+    public func sharingColumns(with layout: FieldLocations) -> FieldLocations {
+        guard other.isEmpty, layout.other.isEmpty, !columns.isEmpty, columns == layout.columns else { return self }
+        var shared = self
+        shared.columns = layout.columns
+        return shared
+    }
+
     public var isEmpty: Bool { columns.isEmpty && other.isEmpty }
     public var count: Int { columns.count + other.count }
     /// Field names, sorted.

@@ -59,6 +59,8 @@ struct SheetMapping {
     private var header: Header?
     private var gaveUp = false
     private var sawData = false
+    /// The last row's field locations, whose list of columns the next rows share when theirs is the same.
+    private var layout = FieldLocations()
 
     struct Header {
         var kind: TableKind
@@ -85,6 +87,15 @@ struct SheetMapping {
 
     func location(_ row: Row, _ column: Int?) -> SourceLocation {
         place.location(row, column)
+    }
+
+    /// The row's field locations, sharing their list of columns with the last row's when the same
+    /// (every row of a tidy sheet): a list of a dozen or more fields per record is most of a
+    /// large import's provenance.
+    private mutating func sharedFieldLocations(_ c: RowContext) -> FieldLocations {
+        let fields = c.fieldLocations.sharingColumns(with: layout)
+        layout = fields
+        return fields
     }
 
     mutating func consume(_ row: Row) {
@@ -243,7 +254,7 @@ struct SheetMapping {
             return
         }
         var service = Service(id: "", name: name)
-        service.sources = Sources(locations: [location(row, nil)], fields: c.fieldLocations, citations: c.list(.source))
+        service.sources = Sources(locations: [location(row, nil)], fields: sharedFieldLocations(c), citations: c.list(.source))
         service.description = c.all(.description).joined(separator: "\n\n")
         service.eligibility = c.list(.eligibility).map { Self.rule($0, defaultEffect: .requires) }
             + c.list(.exclusions).map { Self.rule($0, defaultEffect: .excludes) }
@@ -351,7 +362,7 @@ struct SheetMapping {
         fragment.routes.append(RouteDraft(
             from: from, to: to, area: c.reference(.area), mode: mode, kind: kind,
             conditions: c.text(.conditions), notes: c.all(.notes).joined(separator: "\n").nilIfEmpty,
-            sources: Sources(locations: [location(row, nil)], fields: c.fieldLocations, citations: c.list(.source))))
+            sources: Sources(locations: [location(row, nil)], fields: sharedFieldLocations(c), citations: c.list(.source))))
     }
 
     private mutating func mapArea(_ c: inout RowContext, row: Row) {
@@ -368,7 +379,7 @@ struct SheetMapping {
             return
         }
         fragment.areas.append(AreaDraft(code: c.text(.code), name: name, kind: kind, parent: c.reference(.parent),
-                                        sources: Sources(locations: [location(row, nil)], fields: c.fieldLocations, citations: c.list(.source))))
+                                        sources: Sources(locations: [location(row, nil)], fields: sharedFieldLocations(c), citations: c.list(.source))))
     }
 
     private mutating func mapLevel(_ c: inout RowContext, row: Row) {
@@ -393,7 +404,7 @@ struct SheetMapping {
         }
         fragment.levels.append(LevelDraft(id: c.text(.id), area: area, name: name, order: order, ring: ring,
                                           description: c.all(.description).joined(separator: "\n\n"),
-                                          sources: Sources(locations: [location(row, nil)], fields: c.fieldLocations, citations: c.list(.source))))
+                                          sources: Sources(locations: [location(row, nil)], fields: sharedFieldLocations(c), citations: c.list(.source))))
     }
 
     private mutating func mapOrganisation(_ c: inout RowContext, row: Row) {
@@ -414,7 +425,7 @@ struct SheetMapping {
         }
         fragment.organisations.append(OrganisationDraft(id: c.text(.id), name: name, sector: sector, website: website,
                                                         description: c.all(.description).joined(separator: "\n\n"),
-                                                        sources: Sources(locations: [location(row, nil)], fields: c.fieldLocations, citations: c.list(.source))))
+                                                        sources: Sources(locations: [location(row, nil)], fields: sharedFieldLocations(c), citations: c.list(.source))))
     }
 
     private mutating func mapCategory(_ c: inout RowContext, row: Row) {
