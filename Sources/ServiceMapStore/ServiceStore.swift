@@ -215,41 +215,60 @@ public final class ServiceStore: Sendable {
         // service filed under poverty and housing. Each category's words are joined once.
         var categoryWords: [CategoryID: String] = [:]
         for c in graph.categories.values { categoryWords[c.id] = ([c.name] + c.synonyms).joined(separator: " ") }
+        let words = categoryWords
         // Sorted ids, each service looked up: a sorted copy of 100,000 services was tens of MB.
-        for serviceID in graph.sortedServiceIDs {
-            let s = graph.services[serviceID]!
-            let id = s.id.rawValue
-            service.bind(id); service.bind(s.name); service.bind(s.organisation?.rawValue); service.bind(s.description)
-            service.bind(s.ages?.minMonths); service.bind(s.ages?.maxMonths); service.bind(s.cost?.rawValue); service.bind(s.costNote)
-            service.bind(JSONColumn.encode(s.languages)); service.bind(JSONColumn.encode(s.delivery.map(\.rawValue)))
-            service.bind(s.contact.phone); service.bind(s.contact.email); service.bind(s.contact.website); service.bind(s.contact.address)
-            service.bind(s.contact.postcode); service.bind(s.confidentialAddress); service.bind(s.status.rawValue)
-            service.bind(s.lastVerified?.description); service.bind(s.sector?.rawValue); service.bind(s.howToRefer)
-            service.bind(JSONColumn.encode(s.attributes)); service.bind(JSONColumn.encode(s.sources))
-            try service.run(db)
-            let rowID = db.lastInsertedRowID
-            for (i, code) in s.areas.enumerated() {
-                serviceArea.bind(id); serviceArea.bind(code.rawValue); serviceArea.bind(i)
-                try serviceArea.run(db)
+        // The services' JSON columns and search keywords (most of the Swift side of writing them)
+        // are encoded a run ahead, on another core, while SQLite writes the run before.
+        let ids = graph.sortedServiceIDs
+        let run = 2048
+        @Sendable func encoded(_ range: Range<Int>) -> [EncodedService] {
+            ids[range].map { EncodedService(graph.services[$0]!, graph, categoryWords: words) }
+        }
+        var ahead = encoded(0..<min(run, ids.count))
+        var start = 0
+        while start < ids.count {
+            let end = min(start + run, ids.count)
+            let next = end..<min(end + run, ids.count)
+            let current = ahead
+            let (following, written) = ParallelMap.both({ encoded(next) }) {
+                Result {
+                    for (offset, serviceID) in ids[start..<end].enumerated() {
+                        let s = graph.services[serviceID]!
+                        let e = current[offset]
+                        let id = s.id.rawValue
+                        service.bind(id); service.bind(s.name); service.bind(s.organisation?.rawValue); service.bind(s.description)
+                        service.bind(s.ages?.minMonths); service.bind(s.ages?.maxMonths); service.bind(s.cost?.rawValue); service.bind(s.costNote)
+                        service.bind(e.languages); service.bind(e.delivery)
+                        service.bind(s.contact.phone); service.bind(s.contact.email); service.bind(s.contact.website); service.bind(s.contact.address)
+                        service.bind(s.contact.postcode); service.bind(s.confidentialAddress); service.bind(s.status.rawValue)
+                        service.bind(e.lastVerified); service.bind(s.sector?.rawValue); service.bind(s.howToRefer)
+                        service.bind(e.attributes); service.bind(e.sources)
+                        try service.run(db)
+                        let rowID = db.lastInsertedRowID
+                        for (i, code) in s.areas.enumerated() {
+                            serviceArea.bind(id); serviceArea.bind(code.rawValue); serviceArea.bind(i)
+                            try serviceArea.run(db)
+                        }
+                        for (i, levelID) in s.levels.enumerated() {
+                            serviceLevel.bind(id); serviceLevel.bind(levelID.rawValue); serviceLevel.bind(i)
+                            try serviceLevel.run(db)
+                        }
+                        for (i, categoryID) in s.categories.enumerated() {
+                            serviceCategory.bind(id); serviceCategory.bind(categoryID.rawValue); serviceCategory.bind(i)
+                            try serviceCategory.run(db)
+                        }
+                        for (i, r) in s.eligibility.enumerated() {
+                            rule.bind(id); rule.bind(i); rule.bind(r.effect.rawValue); rule.bind(r.condition.key); rule.bind(r.note)
+                            try rule.run(db)
+                        }
+                        search.bind(Int(rowID)); search.bind(s.name); search.bind(e.keywords); search.bind(s.description)
+                        try search.run(db)
+                    }
+                }
             }
-            for (i, levelID) in s.levels.enumerated() {
-                serviceLevel.bind(id); serviceLevel.bind(levelID.rawValue); serviceLevel.bind(i)
-                try serviceLevel.run(db)
-            }
-            for (i, categoryID) in s.categories.enumerated() {
-                serviceCategory.bind(id); serviceCategory.bind(categoryID.rawValue); serviceCategory.bind(i)
-                try serviceCategory.run(db)
-            }
-            for (i, r) in s.eligibility.enumerated() {
-                rule.bind(id); rule.bind(i); rule.bind(r.effect.rawValue); rule.bind(r.condition.key); rule.bind(r.note)
-                try rule.run(db)
-            }
-            var keywords: [String] = []
-            for categoryID in s.categories { if let words = categoryWords[categoryID] { keywords.append(words) } }
-            if let org = s.organisation.flatMap({ graph.organisations[$0] }) { keywords.append(org.name) }
-            for code in s.areas { if let a = graph.areas[code] { keywords.append(a.name) } }
-            search.bind(Int(rowID)); search.bind(s.name); search.bind(keywords.joined(separator: " ")); search.bind(s.description)
-            try search.run(db)
+            try written.get()
+            ahead = following
+            start = end
         }
         var route = try RawStatement(db, """
             INSERT INTO referralRoute (id, fromRole, fromServiceId, toServiceId, mode, kind, conditions, notes, sources)
@@ -265,6 +284,30 @@ public final class ServiceStore: Sendable {
             route.bind(r.id); route.bind(fromRole); route.bind(fromService); route.bind(r.to.rawValue); route.bind(r.mode.rawValue)
             route.bind(r.kind.rawValue); route.bind(r.conditions); route.bind(r.notes); route.bind(JSONColumn.encode(r.sources))
             try route.run(db)
+        }
+    }
+
+    /// What a service's row holds besides its plain columns: its JSON columns and search keywords,
+    /// encoded away from the thread that writes (`insertGraph`).
+    private struct EncodedService: Sendable {
+        var languages: String
+        var delivery: String
+        var attributes: String
+        var sources: String
+        var lastVerified: String?
+        var keywords: String
+
+        init(_ s: Service, _ graph: ServiceGraph, categoryWords: [CategoryID: String]) {
+            languages = JSONColumn.encode(s.languages)
+            delivery = JSONColumn.encode(s.delivery.map(\.rawValue))
+            attributes = JSONColumn.encode(s.attributes)
+            sources = JSONColumn.encode(s.sources)
+            lastVerified = s.lastVerified?.description
+            var keywords: [String] = []
+            for categoryID in s.categories { if let words = categoryWords[categoryID] { keywords.append(words) } }
+            if let org = s.organisation.flatMap({ graph.organisations[$0] }) { keywords.append(org.name) }
+            for code in s.areas { if let a = graph.areas[code] { keywords.append(a.name) } }
+            self.keywords = keywords.joined(separator: " ")
         }
     }
 
