@@ -34,6 +34,9 @@ public struct GraphAssembler {
         for draft in fragments.organisations { run.addOrganisation(draft) }
         var services = fragments.services
         fragments.services = []
+        // Sized for every draft at once: growing the tables by doubling rehashed each service
+        // several times over (a fifth of assembling a large directory).
+        run.reserveServices(services.count)
         services.reverse()
         var supplements: [ServiceDraft] = []
         while let draft = services.popLast() {
@@ -119,6 +122,12 @@ private struct Run {
         for service in graph.services.values { indexService(service.id, name: service.name) }
         for org in graph.sortedOrganisations.reversed() { organisationsByNameKey[Slug.make(org.name)] = org.id }
         for category in graph.sortedCategories.reversed() { indexCategory(category) }
+    }
+
+    mutating func reserveServices(_ count: Int) {
+        graph.services.reserveCapacity(graph.services.count + count)
+        serviceNameKeys.reserveCapacity(serviceNameKeys.count + count)
+        serviceByNameKey.reserveCapacity(serviceByNameKey.count + count)
     }
 
     mutating func indexService(_ id: ServiceID, name: String) {
