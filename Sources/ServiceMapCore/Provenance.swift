@@ -48,8 +48,8 @@ public struct Sources: Hashable, Codable, Sendable {
 /// dictionary of full locations that was two thirds of a large import's memory (about 2.5 KB per
 /// service). Here the file, sheet and row are held once, and each field keeps only its column;
 /// a field from another file, sheet or row (after merging sources) keeps its whole location.
-/// Every record read from one sheet has the same fields in the same columns, so a reader can give
-/// them all one shared list of columns (`init(file:sheet:row:columns:)`).
+/// Every record read from one sheet has the same fields in the same columns, so readers give them
+/// all one shared list of columns (`init(columnsOf:file:sheet:row:)`, `sharingColumns(with:)`).
 ///
 /// Behaves as a dictionary from field name to location: subscript, `keys`, iteration in field-name
 /// order, equality and hashing by content, and Codable as a JSON object.
@@ -64,14 +64,9 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
     private var other: [(field: String, location: SourceLocation)] = []
 
     /// A field and its column (-1 for none).
-    public struct Column: Hashable, Sendable {
-        public var field: String
-        public var column: Int32
-
-        public init(field: String, column: Int32) {
-            self.field = field
-            self.column = column
-        }
+    private struct Column: Hashable, Sendable {
+        var field: String
+        var column: Int32
     }
 
     public init() {}
@@ -82,20 +77,6 @@ public struct FieldLocations: Hashable, Codable, Sendable, Sequence, Expressible
 
     public init(dictionaryLiteral elements: (String, SourceLocation)...) {
         for (field, location) in elements { self[field] = location }
-    }
-
-    /// Fields all read from one file, sheet and row. `columns` must be sorted by field name, with
-    /// no field twice, and columns -1 (none) or more; nil otherwise.
-    public init?(file: String, sheet: String?, row: Int?, columns: [Column]) {
-        guard let row = Self.compact(row),
-              columns.allSatisfy({ $0.column >= -1 }),
-              zip(columns, columns.dropFirst()).allSatisfy({ $0.field < $1.field }) else { return nil }
-        if !columns.isEmpty {
-            self.file = file
-            self.sheet = sheet
-            self.row = row
-            self.columns = columns
-        }
     }
 
     /// The fields and columns of `layout`, read from another file, sheet or row, sharing its list

@@ -529,6 +529,10 @@ struct JSONReader {
             if let shared = FieldLocations(columnsOf: layout, file: first.file, sheet: first.sheet, row: first.row) {
                 return Sources(locations: placed, fields: shared, citations: citations)
             }
+            // A row too large to share a layout with (beyond 2^31): field by field.
+            var fieldLocations = FieldLocations()
+            for (field, location) in layout { fieldLocations.append(field, first.at(row: first.row, column: location.column)) }
+            return Sources(locations: placed, fields: fieldLocations, citations: citations)
         }
         var fieldLocations = FieldLocations()
         // Written in name order, so each field is appended (see `FieldLocations.append`).
