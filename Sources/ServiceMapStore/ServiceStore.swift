@@ -199,18 +199,7 @@ public final class ServiceStore: Sendable {
             organisation.bind(o.description); organisation.bind(JSONColumn.encode(o.sources))
             try organisation.run(db)
         }
-        var service = try RawStatement(db, """
-            INSERT INTO service (id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages,
-                delivery, phone, email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer,
-                attributes, sources)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        var serviceArea = try RawStatement(db, "INSERT INTO serviceArea (serviceId, areaCode, position) VALUES (?, ?, ?)")
-        var serviceLevel = try RawStatement(db, "INSERT INTO serviceLevel (serviceId, levelId, position) VALUES (?, ?, ?)")
-        var serviceCategory = try RawStatement(db, "INSERT INTO serviceCategory (serviceId, categoryId, position) VALUES (?, ?, ?)")
-        var rule = try RawStatement(db, "INSERT INTO eligibilityRule (serviceId, position, effect, condition, note) VALUES (?, ?, ?, ?, ?)")
-        // The search table is contentless: its rows are keyed by the service's rowid.
-        var search = try RawStatement(db, "INSERT INTO serviceSearch (rowid, name, keywords, description) VALUES (?, ?, ?, ?)")
+        var rows = try ServiceRows(db)
         // Keywords: category names and synonyms, organisation and area names, so "debt" finds a
         // service filed under poverty and housing. Each category's words are joined once.
         var categoryWords: [CategoryID: String] = [:]
@@ -232,38 +221,7 @@ public final class ServiceStore: Sendable {
             let current = ahead
             let (following, written) = ParallelMap.both({ encoded(next) }) {
                 Result {
-                    for (offset, serviceID) in ids[start..<end].enumerated() {
-                        let s = graph.services[serviceID]!
-                        let e = current[offset]
-                        let id = s.id.rawValue
-                        service.bind(id); service.bind(s.name); service.bind(s.organisation?.rawValue); service.bind(s.description)
-                        service.bind(s.ages?.minMonths); service.bind(s.ages?.maxMonths); service.bind(s.cost?.rawValue); service.bind(s.costNote)
-                        service.bind(e.languages); service.bind(e.delivery)
-                        service.bind(s.contact.phone); service.bind(s.contact.email); service.bind(s.contact.website); service.bind(s.contact.address)
-                        service.bind(s.contact.postcode); service.bind(s.confidentialAddress); service.bind(s.status.rawValue)
-                        service.bind(e.lastVerified); service.bind(s.sector?.rawValue); service.bind(s.howToRefer)
-                        service.bind(e.attributes); service.bind(e.sources)
-                        try service.run(db)
-                        let rowID = db.lastInsertedRowID
-                        for (i, code) in s.areas.enumerated() {
-                            serviceArea.bind(id); serviceArea.bind(code.rawValue); serviceArea.bind(i)
-                            try serviceArea.run(db)
-                        }
-                        for (i, levelID) in s.levels.enumerated() {
-                            serviceLevel.bind(id); serviceLevel.bind(levelID.rawValue); serviceLevel.bind(i)
-                            try serviceLevel.run(db)
-                        }
-                        for (i, categoryID) in s.categories.enumerated() {
-                            serviceCategory.bind(id); serviceCategory.bind(categoryID.rawValue); serviceCategory.bind(i)
-                            try serviceCategory.run(db)
-                        }
-                        for (i, r) in s.eligibility.enumerated() {
-                            rule.bind(id); rule.bind(i); rule.bind(r.effect.rawValue); rule.bind(r.condition.key); rule.bind(r.note)
-                            try rule.run(db)
-                        }
-                        search.bind(Int(rowID)); search.bind(s.name); search.bind(e.keywords); search.bind(s.description)
-                        try search.run(db)
-                    }
+                    for (offset, id) in ids[start..<end].enumerated() { try rows.write(graph.services[id]!, current[offset], db) }
                 }
             }
             try written.get()
@@ -284,6 +242,63 @@ public final class ServiceStore: Sendable {
             route.bind(r.id); route.bind(fromRole); route.bind(fromService); route.bind(r.to.rawValue); route.bind(r.mode.rawValue)
             route.bind(r.kind.rawValue); route.bind(r.conditions); route.bind(r.notes); route.bind(JSONColumn.encode(r.sources))
             try route.run(db)
+        }
+    }
+
+    /// The statements a service's rows are written with: its own, its areas', levels', needs' and
+    /// eligibility rules', and its search entry.
+    private struct ServiceRows {
+        var service: RawStatement
+        var area: RawStatement
+        var level: RawStatement
+        var category: RawStatement
+        var rule: RawStatement
+        var search: RawStatement
+
+        init(_ db: Database) throws {
+            service = try RawStatement(db, """
+                INSERT INTO service (id, name, organisationId, description, minAgeMonths, maxAgeMonths, cost, costNote, languages,
+                    delivery, phone, email, website, address, postcode, confidentialAddress, status, lastVerified, sector, howToRefer,
+                    attributes, sources)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            area = try RawStatement(db, "INSERT INTO serviceArea (serviceId, areaCode, position) VALUES (?, ?, ?)")
+            level = try RawStatement(db, "INSERT INTO serviceLevel (serviceId, levelId, position) VALUES (?, ?, ?)")
+            category = try RawStatement(db, "INSERT INTO serviceCategory (serviceId, categoryId, position) VALUES (?, ?, ?)")
+            rule = try RawStatement(db, "INSERT INTO eligibilityRule (serviceId, position, effect, condition, note) VALUES (?, ?, ?, ?, ?)")
+            // The search table is contentless: its rows are keyed by the service's rowid.
+            search = try RawStatement(db, "INSERT INTO serviceSearch (rowid, name, keywords, description) VALUES (?, ?, ?, ?)")
+        }
+
+        mutating func write(_ s: Service, _ e: EncodedService, _ db: Database) throws {
+            let id = s.id.rawValue
+            service.bind(id); service.bind(s.name); service.bind(s.organisation?.rawValue); service.bind(s.description)
+            service.bind(s.ages?.minMonths); service.bind(s.ages?.maxMonths); service.bind(s.cost?.rawValue); service.bind(s.costNote)
+            service.bind(e.languages); service.bind(e.delivery)
+            service.bind(s.contact.phone); service.bind(s.contact.email); service.bind(s.contact.website); service.bind(s.contact.address)
+            service.bind(s.contact.postcode); service.bind(s.confidentialAddress); service.bind(s.status.rawValue)
+            service.bind(e.lastVerified); service.bind(s.sector?.rawValue); service.bind(s.howToRefer)
+            service.bind(e.attributes); service.bind(e.sources)
+            try service.run(db)
+            let rowID = db.lastInsertedRowID
+            for (i, code) in s.areas.enumerated() {
+                area.bind(id); area.bind(code.rawValue); area.bind(i)
+                try area.run(db)
+            }
+            for (i, levelID) in s.levels.enumerated() {
+                level.bind(id); level.bind(levelID.rawValue); level.bind(i)
+                try level.run(db)
+            }
+            for (i, categoryID) in s.categories.enumerated() {
+                category.bind(id); category.bind(categoryID.rawValue); category.bind(i)
+                try category.run(db)
+            }
+            for (i, r) in s.eligibility.enumerated() {
+                rule.bind(id); rule.bind(i); rule.bind(r.effect.rawValue); rule.bind(r.condition.key); rule.bind(r.note)
+                try rule.run(db)
+            }
+            search.bind(Int(rowID)); search.bind(s.name); search.bind(e.keywords); search.bind(s.description)
+            try search.run(db)
         }
     }
 
