@@ -95,6 +95,39 @@ struct TableMapperTests {
         #expect(!diagnostics.hasErrors)
     }
 
+    @Test func fieldLocationsCiteTheirColumnsAndAgesItsFirst() throws {
+        // Min and max age both give "ages": it cites the first of the two columns, every time.
+        // E-mail addresses are read with and without "mailto:", and refused when not one address.
+        let tree = try FileTree("""
+        -- areas.csv --
+        Code,Name,Kind,Parent
+        bromley,Bromley,council,
+        -- services.csv --
+        Service,Area,Max age,Email,Min age
+        Stay and Play,Bromley,5,MAILTO:play@example.org,0
+        Book club,Bromley,11,books@@example.org,5
+        Walk group,Bromley,,walks at example.org,
+        Café club,Bromley,,café@example.org,
+        """)
+        defer { tree.remove() }
+        let result = Importer().read([tree.path()])
+        var assembler = GraphAssembler()
+        assembler.add(result.fragment)
+        let (graph, _) = assembler.assemble()
+        let file = tree.path("services.csv")
+        let stay = try #require(graph.services["stay-and-play--bromley"])
+        #expect(stay.sources.fields["ages"]?.description == "\(file):2:3")
+        #expect(stay.sources.fields.keys == ["ages", "area", "email", "name"])
+        #expect(stay.sources.fields["email"]?.description == "\(file):2:4")
+        #expect(stay.contact.email == "play@example.org")
+        // As String.split does, an empty run between two at signs is left out.
+        #expect(graph.services["book-club--bromley"]?.contact.email == "books@@example.org")
+        #expect(graph.services["walk-group--bromley"]?.contact.email == nil)
+        #expect(graph.services["cafe-club--bromley"]?.contact.email == "café@example.org")
+        // Rows of one sheet share their field columns and still cite their own rows.
+        #expect(graph.services["book-club--bromley"]?.sources.fields["name"]?.description == "\(file):3:1")
+    }
+
     @Test func missingNameIsAnErrorAndBlocksNothingElse() throws {
         let tree = try FileTree("""
         -- services.csv --

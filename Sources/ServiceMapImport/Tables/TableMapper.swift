@@ -471,10 +471,18 @@ struct RowContext {
         fields[field]?.first.map { mapping.location(row, $0.1) }
     }
 
+    /// Where each field's first value was, by provenance key. Min and max age share `ages`, which
+    /// cites the first of their columns. In key order, so each is appended without a search.
     var fieldLocations: FieldLocations {
-        var result = FieldLocations()
+        var firsts: [(key: String, column: Int)] = []
+        firsts.reserveCapacity(fields.count)
         for (field, values) in fields {
-            if let first = values.first { result[Self.provenanceKey(field)] = mapping.location(row, first.1) }
+            if let first = values.first { firsts.append((Self.provenanceKey(field), first.1)) }
+        }
+        firsts.sort { ($0.key, $0.column) < ($1.key, $1.column) }
+        var result = FieldLocations()
+        for (i, first) in firsts.enumerated() where i == 0 || firsts[i - 1].key != first.key {
+            result.append(first.key, mapping.location(row, first.column))
         }
         return result
     }

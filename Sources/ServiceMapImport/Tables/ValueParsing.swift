@@ -20,12 +20,13 @@ public enum ValueParsing {
     public static func yesNo(_ text: String) -> Bool?? {
         let t = text.lowercased().trimmed
         if t.isEmpty || isEmptyWord(t) { return .some(nil) }
-        let yes: Set<String> = ["y", "yes", "true", "✓", "✔", "✔️", "x", "1", "ok", "accepted", "yes - self-referral", "self-referral accepted"]
-        let no: Set<String> = ["n", "no", "false", "✗", "✘", "0", "not accepted", "professional only", "no - professional referral only"]
-        if yes.contains(t) || t.hasPrefix("yes") { return .some(true) }
-        if no.contains(t) || t.hasPrefix("no ") || t.hasPrefix("no,") || t.hasPrefix("no-") || t.hasPrefix("no(") { return .some(false) }
+        if yesWords.contains(t) || t.hasPrefix("yes") { return .some(true) }
+        if noWords.contains(t) || t.hasPrefix("no ") || t.hasPrefix("no,") || t.hasPrefix("no-") || t.hasPrefix("no(") { return .some(false) }
         return nil
     }
+
+    static let yesWords: Set<String> = ["y", "yes", "true", "✓", "✔", "✔️", "x", "1", "ok", "accepted", "yes - self-referral", "self-referral accepted"]
+    static let noWords: Set<String> = ["n", "no", "false", "✗", "✘", "0", "not accepted", "professional only", "no - professional referral only"]
 
     /// Splits a list cell: semicolons and newlines always separate; commas separate unless the
     /// cell has semicolons or newlines (then they belong to the items).
@@ -63,11 +64,27 @@ public enum ValueParsing {
     /// An e-mail address, or nil if it does not look like one.
     public static func email(_ text: String) -> String? {
         var t = text.trimmed
+        if t.utf8.allSatisfy({ $0 < 0x80 }) { return asciiEmail(t) }
         if t.lowercased().hasPrefix("mailto:") { t = String(t.dropFirst(7)) }
         let parts = t.split(separator: "@")
         guard parts.count == 2, parts[1].contains("."), !containsWhitespace(t),
               !t.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") }) else { return nil }
         return t
+    }
+
+    /// `email` for ASCII text, by bytes: the same test without lowercasing the whole address or
+    /// splitting it into Characters (an e-mail column of a large import is most of its parsing).
+    private static func asciiEmail(_ trimmed: String) -> String? {
+        let bytes = Array(trimmed.utf8)
+        var start = 0
+        if bytes.count >= 7, String(decoding: bytes[..<7], as: UTF8.self).lowercased() == "mailto:" { start = 7 }
+        let address = bytes[start...]
+        // As `split(separator: "@")`: runs between at signs, empty ones left out; exactly two, the second with a dot.
+        let parts = address.split(separator: UInt8(ascii: "@"))
+        guard parts.count == 2, parts[1].contains(UInt8(ascii: ".")),
+              !address.contains(where: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") })
+        else { return nil }
+        return start == 0 ? trimmed : String(decoding: address, as: UTF8.self)
     }
 
     /// Whitespace anywhere in the text; ASCII text is checked byte by byte, without the Unicode
