@@ -83,8 +83,8 @@ extension PageRenderer {
         f.add(-2)
         for route in context.sortedRoutes { f.add(route: route) }
         f.add(-2)
-        // Each service's part, worked out with its other keys (ServiceKeys.structure).
-        for part in serviceKeys.structure { f.add(part) }
+        // Each service's part, worked out with its other keys (ServiceKeys.Keys.structure).
+        for keys in serviceKeys.all { f.add(keys.structure) }
         return f
     }
 

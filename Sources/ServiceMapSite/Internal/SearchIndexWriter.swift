@@ -505,14 +505,14 @@ struct SearchIndexWriter {
     }
 
     /// Per document, a fingerprint of everything `analyse` and `record` read of its service and
-    /// of the records it names (`ServiceKeys.documents`). The documents are the services of
+    /// of the records it names (`ServiceKeys.Keys.document`). The documents are the services of
     /// `servicesByName` that are not closed, in its order.
     static func documentKeys(_ context: SiteContext) -> [Fingerprint] {
-        let all = PageRenderer(context).serviceKeys.documents
+        let all = PageRenderer(context).serviceKeys.all
         let open = context.serviceIsOpen
         var keys: [Fingerprint] = []
         keys.reserveCapacity(all.count)
-        for position in all.indices where open[position] { keys.append(all[position]) }
+        for position in all.indices where open[position] { keys.append(all[position].document) }
         return keys
     }
 

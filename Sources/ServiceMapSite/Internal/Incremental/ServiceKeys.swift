@@ -4,10 +4,10 @@ import ServiceMapCore
 /// The fingerprints a rebuild compares, per service, worked out in one pass over the services
 /// (each a hundred thousand lookups in a large directory, and cheapest while the service is at hand):
 ///
-/// - `pages`: everything the service's page and its item in lists are made from: the service's
+/// - `page`: everything the service's page and its item in lists are made from: the service's
 ///   own record, and what the page shows of the records it links to (its organisation, areas,
 ///   levels, needs, and the services at either end of its referral routes).
-/// - `documents`: everything its search document's analysis and record read (`SearchIndexWriter`):
+/// - `document`: everything its search document's analysis and record read (`SearchIndexWriter`):
 ///   its page key, and its needs' synonyms.
 /// - `structure`: the service's part of the directory's structure (`PageRenderer.structureKey`),
 ///   which the coverage pages and maps are made from.
@@ -21,47 +21,39 @@ import ServiceMapCore
 /// `servicePathway` read nothing that is not added here; a test lists `Service`'s stored
 /// properties, so a new field cannot be shown on the page without being considered here.
 struct ServiceKeys {
-    /// All three by position in `SiteContext.servicesByName`.
-    let pages: [Fingerprint]
-    let documents: [Fingerprint]
-    let structure: [Digest]
+    struct Keys {
+        var page = Fingerprint()
+        var document = Fingerprint()
+        var structure = Digest(x: 0, y: 0)
+    }
+
+    /// By position in `SiteContext.servicesByName`.
+    let all: [Keys]
 
     init(_ context: SiteContext, parallelism: Int) {
         let services = context.servicesByName
-        var pages = [Fingerprint](repeating: Fingerprint(), count: services.count)
-        var documents = pages
-        var structure = [Digest](repeating: Digest(x: 0, y: 0), count: services.count)
+        var all = [Keys](repeating: Keys(), count: services.count)
         let workers = max(1, parallelism)
         let chunks = min(services.count, workers * 8)
-        pages.withUnsafeMutableBufferPointer { pages in
-            documents.withUnsafeMutableBufferPointer { documents in
-                structure.withUnsafeMutableBufferPointer { structure in
-                    let (pagesOut, documentsOut, structureOut) = (UnsafeSendableBuffer(pages), UnsafeSendableBuffer(documents), UnsafeSendableBuffer(structure))
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let start = services.count * chunk / chunks
-                        let end = services.count * (chunk + 1) / chunks
-                        for index in start..<end {
-                            let keys = Self.keys(services[index], context)
-                            pagesOut[index] = keys.page
-                            documentsOut[index] = keys.document
-                            structureOut[index] = keys.structure
-                        }
-                    }
-                }
+        all.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = services.count * chunk / chunks
+                let end = services.count * (chunk + 1) / chunks
+                for index in start..<end { out[index] = Self.keys(services[index], context) }
             }
         }
-        self.pages = pages
-        self.documents = documents
-        self.structure = structure
+        self.all = all
     }
 
-    subscript(position: Int) -> Fingerprint { pages[position] }
+    /// The page key of the service at `position`.
+    subscript(position: Int) -> Fingerprint { all[position].page }
 
     /// The key of the service's item in lists: made from the same inputs as its page.
     func itemKey(_ position: Int) -> Fingerprint {
         var key = Fingerprint()
         key.add("list item")
-        key.add(pages[position])
+        key.add(all[position].page)
         return key
     }
 
@@ -70,7 +62,7 @@ struct ServiceKeys {
         keys(service, context).page
     }
 
-    static func keys(_ service: Service, _ context: SiteContext) -> (page: Fingerprint, document: Fingerprint, structure: Digest) {
+    static func keys(_ service: Service, _ context: SiteContext) -> Keys {
         let graph = context.graph
         var f = Fingerprint()
         var synonyms = Fingerprint()
@@ -144,7 +136,7 @@ struct ServiceKeys {
         if let day = service.lastVerified { s.add(day.year); s.add(day.month); s.add(day.day) } else { s.add(-3) }
         s.add(optional: service.sector?.rawValue); s.add(optional: service.organisation?.rawValue)
         s.add(sources: service.sources)
-        return (f, document, s.digest)
+        return Keys(page: f, document: document, structure: s.digest)
     }
 
     private static func addArea(_ code: AreaCode, _ f: inout Fingerprint, _ context: SiteContext) {

@@ -59,24 +59,26 @@ struct SiteManifest: Sendable {
     /// Where `path` is in `paths`, if it is there.
     func position(of path: String) -> Int? {
         if !positions.isEmpty { return positions[path] }
-        var low = 0, high = paths.count
-        while low < high {
-            let middle = (low + high) / 2
-            if paths[middle] < path { low = middle + 1 } else { high = middle }
-        }
+        let low = firstPosition(notBefore: path)
         return low < paths.count && paths[low] == path ? low : nil
     }
 
     /// The positions of the paths that start with `prefix`: a run, the paths being in order.
     func positions(under prefix: String) -> Range<Int> {
-        var low = 0, high = paths.count
-        while low < high {
-            let middle = (low + high) / 2
-            if paths[middle] < prefix { low = middle + 1 } else { high = middle }
-        }
+        let low = firstPosition(notBefore: prefix)
         var end = low
         while end < paths.count && paths[end].hasPrefix(prefix) { end += 1 }
         return low..<end
+    }
+
+    /// The first position whose path is not before `text` (binary search; `paths` is in order).
+    private func firstPosition(notBefore text: String) -> Int {
+        var low = 0, high = paths.count
+        while low < high {
+            let middle = (low + high) / 2
+            if paths[middle] < text { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The manifest in `folder`, or nil when there is none or it cannot be read (then the build is full).
