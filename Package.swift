@@ -70,7 +70,9 @@ let package = Package(
         ),
         .testTarget(name: "ServiceMapCoreTests", dependencies: ["ServiceMapCore", "TestSupport"]),
         .testTarget(name: "ServiceMapImportTests", dependencies: ["ServiceMapImport", "TestSupport"]),
-        .testTarget(name: "ServiceMapStoreTests", dependencies: ["ServiceMapStore", "ServiceMapImport", "TestSupport"]),
+        .testTarget(name: "ServiceMapStoreTests", dependencies: [
+            "ServiceMapStore", "ServiceMapImport", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ServiceMapSiteTests", dependencies: ["ServiceMapSite", "ServiceMapStore", "ServiceMapImport", "TestSupport"]),
         .testTarget(name: "ServiceMapCLITests", dependencies: ["ServiceMapCLI", "TestSupport"]),
     ],

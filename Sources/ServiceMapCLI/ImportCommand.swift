@@ -57,7 +57,7 @@ struct ImportRunner {
         var pipeline = try ImportPipeline.prepared(paths: paths, mapping: mapping, console: console)
         pipeline.mode = merge ? .merge : .replace
         pipeline.applyValidRecords = validRecords
-        let store = try ServiceStore(path: database)
+        let store = try ServiceStore.forImport(path: database)
         var stepIndex = 0
         let outcome = try pipeline.run(into: store) { text in
             stepIndex += 1

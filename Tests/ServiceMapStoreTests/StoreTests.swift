@@ -22,9 +22,33 @@ struct StoreTests {
     @Test func schemaIsMigratedByNameAndUsesWAL() throws {
         let path = temporaryPath("store.sqlite")
         let store = try ServiceStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1-graph", "v2-contentless-search"])
+        #expect(try store.appliedMigrations() == ["v1-graph", "v2-contentless-search", "v3-checks-without-lists"])
         #expect(try store.journalMode == "wal")
         removeDatabase(path)
+    }
+
+    /// A database an import creates is written with a rollback journal, then switched to WAL; one
+    /// whose first import fails is left holding nothing, and one that exists is opened in WAL mode.
+    @Test func aNewDatabaseIsWrittenWithoutALogThenSwitchedToWAL() throws {
+        let (graph, _, tree) = try importFixture()
+        defer { tree.remove() }
+        let path = temporaryPath("new.sqlite")
+        defer { removeDatabase(path) }
+        let store = try ServiceStore.forImport(path: path)
+        #expect(try store.journalMode == "delete")
+        var broken = graph
+        broken.services["zzz-last"] = Service(id: "zzz-last", name: "Broken", ages: AgeRange(minMonths: 60, maxMonths: 12))
+        #expect(throws: (any Error).self) { try store.apply(broken) }
+        #expect(try store.tableCounts().values.allSatisfy { $0 == 0 })
+        #expect(try store.journalMode == "delete")
+
+        try store.apply(graph)
+        #expect(try store.journalMode == "wal")
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+        let reopened = try ServiceStore.forImport(path: path)
+        #expect(try reopened.journalMode == "wal")
+        #expect(try reopened.loadGraph() == graph)
+        #expect(try reopened.runs().count == 1)
     }
 
     /// A file store loads the upper half of the services on a second connection; the halves must
