@@ -28,10 +28,12 @@ let package = Package(
         .target(
             name: "ServiceMapCLI",
             dependencies: [
-                "ServiceMapCore", "ServiceMapImport", "ServiceMapStore", "ServiceMapSite",
+                "ServiceMapCore", "ServiceMapImport", "ServiceMapStore", "ServiceMapSite", "CHeapRelease",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // One C function: glibc's malloc_trim, between an import's steps.
+        .target(name: "CHeapRelease"),
         .target(name: "ServiceMapCore"),
         .target(
             name: "ServiceMapImport",

@@ -66,10 +66,7 @@ struct ImportRunner {
         console.report(outcome.diagnostics)
         let summary = console.summary(outcome.diagnostics)
         if let run = outcome.run {
-            let added = run.changes.filter { $0.entity == "service" && $0.kind == .added }.count
-            let removed = run.changes.filter { $0.entity == "service" && $0.kind == .removed }.count
-            let changed = run.changes.filter { $0.entity == "service" && $0.kind == .changed }.count
-            console.err("imported \(outcome.graph.services.count) services, \(outcome.graph.routes.count) referral routes, \(outcome.graph.areas.count) areas from \(outcome.files.count) files into \(database) as run \(run.runID) (\(added) added, \(changed) changed, \(removed) removed); \(summary)")
+            console.err("imported \(outcome.graph.services.count) services, \(outcome.graph.routes.count) referral routes, \(outcome.graph.areas.count) areas from \(outcome.files.count) files into \(database) as run \(run.runID) (\(run.servicesAdded) added, \(run.servicesChanged) changed, \(run.servicesRemoved) removed); \(summary)")
         } else {
             console.err("nothing imported: \(summary). Fix the errors above, or use --valid-records to import the rest.")
         }

@@ -1,3 +1,4 @@
+import CHeapRelease
 import Foundation
 import ServiceMapCore
 import ServiceMapImport
@@ -36,11 +37,16 @@ public struct ImportPipeline {
     public func check(base: ServiceGraph = .empty, progress: (String) -> Void = { _ in }) -> Outcome {
         progress("reading \(Importer.inputFiles(paths).count) files")
         var result = Importer(options: options).read(paths)
+        // The files were read on other threads, and their bytes and working rows freed there;
+        // without this, that memory would stay the process's while the graph is built beside it.
+        servicemap_release_free_heap()
         progress("resolving names and checking the graph")
         var assembler = GraphAssembler(base: base)
         assembler.add(result.fragment)
         result.fragment = GraphFragment()  // the assembler holds the only copy and frees it as it goes
         let (graph, diagnostics) = assembler.assemble()
+        // Likewise the readers' records, freed as the graph was built from them.
+        servicemap_release_free_heap()
         return Outcome(graph: graph, diagnostics: Self.sorted(diagnostics), files: result.files, run: nil)
     }
 

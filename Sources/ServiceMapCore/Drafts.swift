@@ -115,6 +115,16 @@ public struct ServiceDraft: Sendable {
         self.nameLocation = nameLocation
         self.service = service
     }
+
+    /// The service, moved out: the draft keeps a shared placeholder, so the caller holds the only
+    /// reference to the service's storage and can change it without copying it.
+    mutating func takeService() -> Service {
+        var taken = Self.placeholder
+        swap(&taken, &service)
+        return taken
+    }
+
+    private static let placeholder = Service(id: "", name: "")
 }
 
 public struct RouteDraft: Sendable {

@@ -337,8 +337,11 @@ private struct Run {
 
     // MARK: Services
 
-    mutating func addService(_ draft: ServiceDraft) {
-        var service = draft.service
+    mutating func addService(_ draft: consuming ServiceDraft) {
+        // Moved out of the draft rather than copied: a service whose storage the draft still
+        // shared would copy all its fields at its first change (100,000 times in a large import).
+        var service = draft.takeService()
+        let readFrom = service.sources
         service.name = draft.name.trimmed
         var areas: [AreaCode] = []
         for ref in draft.areas {
@@ -374,7 +377,7 @@ private struct Run {
         }
         service.levels = levels
         merge(service, draft: draft)
-        addImpliedRoutes(draft, to: service.id, areas: areas)
+        addImpliedRoutes(draft, readFrom: readFrom, to: service.id, areas: areas)
     }
 
     /// A supplement (a bookmark) adds to the service of the same name, or stands alone if none.
@@ -494,8 +497,10 @@ private struct Run {
         report(.note(.updatedRecord, "'\(s.name)' (\(s.id)) updated from this file", at: location))
     }
 
-    mutating func addImpliedRoutes(_ draft: ServiceDraft, to id: ServiceID, areas: [AreaCode]) {
-        let sources = Sources(locations: draft.service.sources.locations, citations: draft.service.sources.citations)
+    /// Routes the draft's "self-referral?" and "referred by" imply, citing where the service was
+    /// read (`readFrom`, its sources as the reader gave them).
+    mutating func addImpliedRoutes(_ draft: ServiceDraft, readFrom: Sources, to id: ServiceID, areas: [AreaCode]) {
+        let sources = Sources(locations: readFrom.locations, citations: readFrom.citations)
         if draft.selfReferral == true {
             graph.insert(ReferralRoute(from: .role(.self), to: id, mode: .selfReferral,
                                        sources: Sources(locations: draft.selfReferralLocation.map { [$0] } ?? sources.locations,

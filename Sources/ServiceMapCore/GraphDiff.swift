@@ -37,17 +37,25 @@ public enum GraphDiff {
     /// Changes from `old` to `new`, sorted by entity then id. Provenance alone is not a change.
     public static func changes(from old: ServiceGraph, to new: ServiceGraph) -> [RecordChange] {
         var result: [RecordChange] = []
+        forEachChange(from: old, to: new) { result.append($0) }
+        return result
+    }
+
+    /// Gives each change from `old` to `new` to `body`, in the order `changes(from:to:)` lists
+    /// them, without holding them all: a first import of 100,000 services is 150,000 changes.
+    public static func forEachChange(from old: ServiceGraph, to new: ServiceGraph, _ body: (RecordChange) throws -> Void) rethrows {
         func compare<ID: Comparable & CustomStringConvertible, T>(
-            _ entity: String, _ a: [ID: T], _ b: [ID: T], name: (T) -> String, fields: (T) -> [String: String]
-        ) {
+            _ entity: String, _ a: [ID: T], _ b: [ID: T], name: (T) -> String, fields: (T) -> [String: String],
+            into body: (RecordChange) throws -> Void
+        ) rethrows {
             // Into an empty directory (a first import) everything is added: no set of every id.
             let ids = a.isEmpty ? b.keys.sorted() : b.isEmpty ? a.keys.sorted() : Set(a.keys).union(b.keys).sorted()
             for id in ids {
                 switch (a[id], b[id]) {
                 case (nil, let added?):
-                    result.append(RecordChange(entity: entity, id: id.description, kind: .added, name: name(added), fields: []))
+                    try body(RecordChange(entity: entity, id: id.description, kind: .added, name: name(added), fields: []))
                 case (let removed?, nil):
-                    result.append(RecordChange(entity: entity, id: id.description, kind: .removed, name: name(removed), fields: []))
+                    try body(RecordChange(entity: entity, id: id.description, kind: .removed, name: name(removed), fields: []))
                 case (let before?, let after?):
                     let f0 = fields(before), f1 = fields(after)
                     let changed = Set(f0.keys).union(f1.keys).sorted().compactMap { key -> RecordChange.FieldChange? in
@@ -55,24 +63,25 @@ public enum GraphDiff {
                         return o == n ? nil : RecordChange.FieldChange(field: key, old: o, new: n)
                     }
                     if !changed.isEmpty {
-                        result.append(RecordChange(entity: entity, id: id.description, kind: .changed, name: name(after), fields: changed))
+                        try body(RecordChange(entity: entity, id: id.description, kind: .changed, name: name(after), fields: changed))
                     }
                 default: break
                 }
             }
         }
-        compare("area", old.areas, new.areas, name: \.name) { ["name": $0.name, "kind": $0.kind.rawValue, "parent": $0.parent?.rawValue ?? ""] }
-        compare("level", old.levels, new.levels, name: \.name) {
+        try compare("area", old.areas, new.areas, name: \.name, fields: {
+            ["name": $0.name, "kind": $0.kind.rawValue, "parent": $0.parent?.rawValue ?? ""]
+        }, into: body)
+        try compare("level", old.levels, new.levels, name: \.name, fields: {
             ["name": $0.name, "area": $0.area.rawValue, "order": String($0.order), "ring": $0.ring?.name ?? "", "description": $0.description]
-        }
-        compare("organisation", old.organisations, new.organisations, name: \.name) {
+        }, into: body)
+        try compare("organisation", old.organisations, new.organisations, name: \.name, fields: {
             ["name": $0.name, "sector": $0.sector?.rawValue ?? "", "website": $0.website ?? "", "description": $0.description]
-        }
-        compare("service", old.services, new.services, name: \.name) { $0.comparableFields }
-        compare("route", old.routes, new.routes, name: { "\($0.from) → \($0.to)" }) {
+        }, into: body)
+        try compare("service", old.services, new.services, name: \.name, fields: \.comparableFields, into: body)
+        try compare("route", old.routes, new.routes, name: { "\($0.from) → \($0.to)" }, fields: {
             ["conditions": $0.conditions ?? "", "notes": $0.notes ?? ""]
-        }
-        return result
+        }, into: body)
     }
 }
 

@@ -25,6 +25,27 @@ struct CSVReaderTests {
         #expect(r[2].line == 4)  // the quoted newline moved B down a line
     }
 
+    /// An import reads a CSV file once: its rows and its hash come from the same bytes, and a
+    /// byte-order mark is skipped, not kept in the first header.
+    @Test func aFileIsReadOnceForItsRowsAndItsHash() throws {
+        let path = temporaryPath("services.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data([0xEF, 0xBB, 0xBF] + Array("Service name,Area covered\r\nHome-Start Glasgow,Glasgow City\r\n".utf8))
+            .write(to: URL(fileURLWithPath: path))
+        let (fragment, hash) = Importer().readFile(path)
+        #expect(hash == "34f462556fa41671fa5c51a04ab3c6d0a937d98c519489ee3c2b4adc5f0b3ea1")
+        #expect(fragment.services.map(\.name) == ["Home-Start Glasgow"])
+        #expect(!fragment.diagnostics.contains { $0.code == .unknownColumn })
+        let reader = try CSVReader(path: path)
+        var diagnostics: [Diagnostic] = []
+        var first: [String] = []
+        try reader.forEachRow(in: reader.sheets()[0], diagnostics: &diagnostics) { if first.isEmpty { first = texts($0) } }
+        #expect(first == ["Service name", "Area covered"])
+
+        let missing = Importer().readFile(path + ".gone.csv")
+        #expect(missing.fragment.diagnostics.map(\.code) == [.unreadableFile])
+    }
+
     @Test(arguments: [("a;b;c\n1;2;3\n", UInt8(0x3B)), ("a\tb\n1\t2\n", 0x09), ("a|b\n1|2\n", 0x7C), ("a,b\n1,2\n", 0x2C)])
     func delimiterIsSniffed(text: String, delimiter: UInt8) throws {
         #expect(try CSVReader(path: "x.csv", data: Data(text.utf8)).delimiter == delimiter)

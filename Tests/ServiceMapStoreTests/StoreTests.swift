@@ -120,7 +120,7 @@ struct StoreTests {
         #expect(!diagnostics.hasErrors, "\(diagnostics.filter { $0.severity == .error })")
         let store = try ServiceStore.inMemory()
         let summary = try store.apply(graph)
-        #expect(summary.changes.filter { $0.entity == "service" && $0.kind == .added }.count == graph.services.count)
+        #expect(summary.servicesAdded == graph.services.count)
         let loaded = try store.loadGraph()
         #expect(loaded == graph)
         #expect(loaded.services.count == 8)
@@ -219,6 +219,10 @@ struct StoreTests {
         let second = try store.apply(edited)
         let changes = try store.changes(inRun: second.runID).filter { $0.entity == "service" }
         #expect(changes.map(\.kind) == [.changed, .removed])
+        #expect((second.servicesAdded, second.servicesChanged, second.servicesRemoved) == (0, 1, 1))
+        // What was written is what the diff finds, for every kind of record (routes were removed too).
+        #expect(try Set(store.changes(inRun: second.runID)) == Set(GraphDiff.changes(from: graph, to: edited)))
+        #expect(try store.changes(inRun: second.runID).contains { $0.entity == "route" && $0.kind == .removed })
         #expect(changes[0].fields == [RecordChange.FieldChange(field: "description", old: "", new: "Glasgow Infant and Family Team")])
         #expect(try store.runs().map(\.files) == [["a.csv"], []])
     }

@@ -6,36 +6,45 @@ import ServiceMapCore
 /// sniffed from the first lines (comma, semicolon, tab or pipe).
 public struct CSVReader: TableReader {
     public let path: String
+    /// The file's text as UTF-8, from `textStart` on (past a byte-order mark, which is skipped
+    /// rather than cut off so that the bytes are never copied).
     let bytes: [UInt8]
+    let textStart: Int
     let encoding: TextDecoding.Encoding
     public let delimiter: UInt8
     let limits: ReaderLimits
 
     public init(path: String, limits: ReaderLimits = ReaderLimits()) throws {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            bytes = try FileBytes.read(path)
         } catch {
-            throw ImportFailure(.unreadableFile, "could not open the file: \(error.localizedDescription)", at: SourceLocation(file: path))
+            throw ImportFailure(.unreadableFile, "could not open the file: \(error)", at: SourceLocation(file: path))
         }
-        try self.init(path: path, data: data, limits: limits)
+        try self.init(path: path, bytes: bytes, limits: limits)
     }
 
     public init(path: String, data: Data, limits: ReaderLimits = ReaderLimits()) throws {
+        try self.init(path: path, bytes: [UInt8](data), limits: limits)
+    }
+
+    /// Reads text already in memory. A UTF-8 file's bytes are parsed where they are, so a caller
+    /// that also needs them (the import hashes every file) shares one copy with the reader.
+    public init(path: String, bytes: [UInt8], limits: ReaderLimits = ReaderLimits()) throws {
         self.path = path
         self.limits = limits
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             throw ImportFailure(.wrongFileType, "this file is a zip archive (a spreadsheet saved with the wrong extension?), not CSV text",
                                 at: SourceLocation(file: path))
         }
-        if data.prefix(4096).contains(0) && !data.starts(with: [0xFF, 0xFE]) && !data.starts(with: [0xFE, 0xFF])
-            && !data.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16([UInt8](data.prefix(512))) == nil
+        if bytes.prefix(4096).contains(0) && !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF])
+            && !bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16(Array(bytes.prefix(512))) == nil
         {
             throw ImportFailure(.wrongFileType, "this file holds binary data, not CSV text", at: SourceLocation(file: path))
         }
-        (bytes, encoding) = TextDecoding.utf8Bytes(data)
+        (self.bytes, textStart, encoding) = TextDecoding.utf8Text(bytes)
         let ext = (path as NSString).pathExtension.lowercased()
-        delimiter = ext == "tsv" || ext == "tab" ? 0x09 : ext == "psv" ? 0x7C : Self.sniffDelimiter(bytes)
+        delimiter = ext == "tsv" || ext == "tab" ? 0x09 : ext == "psv" ? 0x7C : Self.sniffDelimiter(self.bytes[textStart...])
     }
 
     public var usesCellLocations: Bool { false }
@@ -45,7 +54,7 @@ public struct CSVReader: TableReader {
     }
 
     /// Picks the candidate that splits the first lines into the same number (>1) of fields most often.
-    static func sniffDelimiter(_ bytes: [UInt8]) -> UInt8 {
+    static func sniffDelimiter(_ bytes: ArraySlice<UInt8>) -> UInt8 {
         let candidates: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]  // , ; tab |
         var counts: [[Int]] = Array(repeating: [], count: candidates.count)
         var current = [Int](repeating: 0, count: candidates.count)
@@ -86,8 +95,8 @@ public struct CSVReader: TableReader {
                 at: SourceLocation(file: path)))
         }
         var cells = 0
-        try bytes.withUnsafeBufferPointer { buffer in
-            var parser = Parser(buffer: buffer, delimiter: delimiter)
+        try bytes.withUnsafeBufferPointer { whole in
+            var parser = Parser(buffer: UnsafeBufferPointer(rebasing: whole[textStart...]), delimiter: delimiter)
             var record = 0
             while let (fields, line) = parser.nextRecord() {
                 record += 1

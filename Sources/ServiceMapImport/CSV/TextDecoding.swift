@@ -10,17 +10,23 @@ enum TextDecoding {
     }
 
     static func utf8Bytes(_ data: Data) -> (bytes: [UInt8], encoding: Encoding) {
-        let b = [UInt8](data)
-        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (Array(b.dropFirst(3)), .utf8) }
-        if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: false), .utf32LE) }
-        if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: true), .utf32BE) }
-        if b.starts(with: [0xFF, 0xFE]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: false), .utf16LE) }
-        if b.starts(with: [0xFE, 0xFF]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: true), .utf16BE) }
+        let (bytes, start, encoding) = utf8Text([UInt8](data))
+        return (start == 0 ? bytes : Array(bytes[start...]), encoding)
+    }
+
+    /// The text as UTF-8 from `start` on. UTF-8 comes back as the same array, not a copy, with
+    /// `start` past its byte-order mark if it has one; other encodings are converted.
+    static func utf8Text(_ b: [UInt8]) -> (bytes: [UInt8], start: Int, encoding: Encoding) {
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (b, 3, .utf8) }
+        if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: false), 0, .utf32LE) }
+        if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return (transcode(b.dropFirst(4), width: 4, bigEndian: true), 0, .utf32BE) }
+        if b.starts(with: [0xFF, 0xFE]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: false), 0, .utf16LE) }
+        if b.starts(with: [0xFE, 0xFF]) { return (transcode(b.dropFirst(2), width: 2, bigEndian: true), 0, .utf16BE) }
         if let bomless = bomlessUTF16(b) {
-            return (transcode(b[...], width: 2, bigEndian: bomless == .utf16BE), bomless)
+            return (transcode(b[...], width: 2, bigEndian: bomless == .utf16BE), 0, bomless)
         }
-        if isValidUTF8(b) { return (b, .utf8) }
-        return (windows1252ToUTF8(b), .windows1252)
+        if isValidUTF8(b[...]) { return (b, 0, .utf8) }
+        return (windows1252ToUTF8(b), 0, .windows1252)
     }
 
     /// UTF-16 written without a byte-order mark (some exporters do): mostly-ASCII text shows as a
@@ -44,7 +50,9 @@ enum TextDecoding {
     /// as the file, 70 MB for a large directory, only to throw it away): ASCII bytes are skipped one
     /// by one, and each multi-byte sequence is checked as RFC 3629 defines it, rejecting overlong
     /// forms, surrogates and code points past U+10FFFF.
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool { isValidUTF8(bytes[...]) }
+
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { b in
             let n = b.count
             var i = 0

@@ -13,7 +13,7 @@ enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func hex(_ data: Data) -> String {
+    static func hex(_ data: some ContiguousBytes) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
@@ -26,7 +26,7 @@ enum SHA256 {
 
     /// The digest of `data`, hashed in place block by block: a 70 MB CSV is fingerprinted on every
     /// import, so nothing is copied and the inner loop works on fixed-size stack state.
-    static func digest(_ data: Data) -> [UInt8] {
+    static func digest(_ data: some ContiguousBytes) -> [UInt8] {
         var state = State()
         data.withUnsafeBytes { buffer in
             let full = buffer.count / 64
