@@ -128,6 +128,7 @@ public struct CSVReader: TableReader {
         var line = 1
         var unterminatedQuoteLine: Int?
         var scratch: [UInt8] = []
+        var texts = RepeatedTexts()
 
         init(buffer: UnsafeBufferPointer<UInt8>, delimiter: UInt8) {
             self.buffer = buffer
@@ -168,14 +169,14 @@ public struct CSVReader: TableReader {
                             scratch.append(buffer[position])
                             position += 1
                         }
-                        return (String(decoding: scratch, as: UTF8.self), endField())
+                        return (scratch.withUnsafeBufferPointer { texts.string($0) }, endField())
                     }
                     if byte == 0x0A || (byte == 0x0D && !(position + 1 < count && buffer[position + 1] == 0x0A)) { line += 1 }
                     scratch.append(byte)
                     position += 1
                 }
                 unterminatedQuoteLine = openLine
-                return (String(decoding: scratch, as: UTF8.self), true)
+                return (scratch.withUnsafeBufferPointer { texts.string($0) }, true)
             }
             let start = position
             while position < count {
@@ -183,7 +184,7 @@ public struct CSVReader: TableReader {
                 if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
                 position += 1
             }
-            let field = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
+            let field = texts.string(UnsafeBufferPointer(rebasing: buffer[start..<position]))
             return (field, endField())
         }
 

@@ -32,6 +32,7 @@ struct XLSXSheetParser {
     private var preserve = false
     private var phoneticDepth = 0
     private var inlineText = ""
+    private var texts = RepeatedTexts()
 
     init(sharedStrings: [String], styles: XLSXStyles, uses1904: Bool, limits: ReaderLimits, location: SourceLocation) {
         self.sharedStrings = sharedStrings
@@ -225,7 +226,7 @@ struct XLSXSheetParser {
         inValue = false
         if type == .inline {
             let s = XMLText.unescapeOOXML(inlineText)
-            value = s.isEmpty ? .empty : .text(s)
+            value = s.isEmpty ? .empty : .text(texts.shared(s))
             inlineText = ""
         }
         if case .empty = value { return }
