@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // One C function: glibc's malloc_trim, between an import's steps.
+        // Two C functions: glibc's malloc_trim and mallopt, for an import's memory.
         .target(name: "CHeapRelease"),
         .target(name: "ServiceMapCore"),
         .target(
@@ -76,7 +76,7 @@ let package = Package(
             "ServiceMapStore", "ServiceMapImport", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ServiceMapSiteTests", dependencies: ["ServiceMapSite", "ServiceMapStore", "ServiceMapImport", "TestSupport"]),
-        .testTarget(name: "ServiceMapCLITests", dependencies: ["ServiceMapCLI", "TestSupport"]),
+        .testTarget(name: "ServiceMapCLITests", dependencies: ["ServiceMapCLI", "TestSupport", "CHeapRelease"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,6 +36,10 @@ public struct ImportPipeline {
     /// Reads and checks, without touching any store.
     public func check(base: ServiceGraph = .empty, progress: (String) -> Void = { _ in }) -> Outcome {
         progress("reading \(Importer.inputFiles(paths).count) files")
+        // Large arrays (a sheet's drafts, the graph's tables) in mappings of their own. With the
+        // two hand-backs below, a 100,000-service import holds 244 MiB once its graph is built,
+        // against 292 MiB without them.
+        servicemap_map_large_blocks_apart()
         var result = Importer(options: options).read(paths)
         // The files were read on other threads, and their bytes and working rows freed there;
         // without this, that memory would stay the process's while the graph is built beside it.

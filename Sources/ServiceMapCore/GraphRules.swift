@@ -111,7 +111,9 @@ public enum GraphRules {
     }
 
     static func checkRoutes(_ graph: ServiceGraph, into found: inout [Diagnostic]) {
-        for route in graph.sortedRoutes {
+        // By id, each looked up, rather than a sorted copy of every route (7 MB for 50,000).
+        for id in graph.sortedRouteIDs {
+            let route = graph.routes[id]!
             let location = route.sources.locations.first
             if graph.services[route.to] == nil {
                 found.append(.error(.unknownService, "referral route to unknown service '\(route.to)'", at: location))

@@ -156,32 +156,15 @@ public struct Importer: Sendable {
 
     /// Reads one file of any supported format.
     public func readFile(_ path: String) -> (fragment: GraphFragment, hash: String) {
-        let url = URL(fileURLWithPath: path)
         guard let format = InputFormat.forPath(path) else {
             var fragment = GraphFragment()
             fragment.diagnostics.append(.error(.wrongFileType, "servicemap does not read this kind of file", at: SourceLocation(file: path)))
             return (fragment, "")
         }
         // The file's hash needs only its bytes: it is worked out beside the reading, which for a
-        // large sheet it would otherwise add a tenth to. CSV text is read into memory whole, so its
-        // reader and the hash share the one copy.
-        let hashed: @Sendable () -> String
-        let read: () throws -> GraphFragment
-        if format == .csv {
-            let bytes: [UInt8]
-            do {
-                bytes = try FileBytes.read(path)
-            } catch {
-                var fragment = GraphFragment()
-                fragment.diagnostics.append(.error(.unreadableFile, "could not open the file: \(error)", at: SourceLocation(file: path)))
-                return (fragment, "")
-            }
-            hashed = { SHA256.hex(bytes) }
-            read = { try TableMapper(options: options).map(CSVReader(path: path, bytes: bytes, limits: options.limits), file: path) }
-        } else {
-            hashed = { (try? Data(contentsOf: url, options: .mappedIfSafe)).map(SHA256.hex) ?? "" }
-            read = { try self.read(format: format, path: path) }
-        }
+        // large sheet it would otherwise add a tenth to. Both read the file a block at a time.
+        let hashed: @Sendable () -> String = { (try? SHA256.hexOfFile(path)) ?? "" }
+        let read = { try self.read(format: format, path: path) }
         let (hash, fragment) = ParallelMap.both(hashed) { self.readFragment(path: path, read) }
         return (fragment, hash)
     }

@@ -25,9 +25,65 @@ struct CSVReaderTests {
         #expect(r[2].line == 4)  // the quoted newline moved B down a line
     }
 
-    /// An import reads a CSV file once: its rows and its hash come from the same bytes, and a
-    /// byte-order mark is skipped, not kept in the first header.
-    @Test func aFileIsReadOnceForItsRowsAndItsHash() throws {
+    /// A file read a block at a time gives the rows it gives read whole, however its records,
+    /// quoted line breaks, CRLF pairs and multi-byte characters fall across the blocks, and a
+    /// record longer than a block included.
+    @Test(arguments: [1, 7, 64, 1000, 1 << 20])
+    func aFileReadInBlocksReadsAsAWholeOne(blockSize: Int) throws {
+        var text = "\u{FEFF}Service name;Notes;Area\r\n"
+        for n in 0..<300 {
+            text += "Café \(n) 🌱;\"line one\r\nline \"\"two\"\" of \(n)\";Glasgow City\r\n"
+            if n % 50 == 0 { text += "\r\n" }  // blank lines are counted, not returned
+        }
+        text += "Long;\"" + String(repeating: "ünïcödé text, ", count: 2000) + "\";Bromley\n"
+        text += "Open;\"never closed\nat the end"
+        let path = temporaryPath("blocks.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+
+        func read(_ reader: CSVReader) throws -> ([Row], [Diagnostic]) {
+            var rows: [Row] = []
+            var diagnostics: [Diagnostic] = []
+            try reader.forEachRow(in: reader.sheets()[0], diagnostics: &diagnostics) { rows.append($0) }
+            return (rows, diagnostics)
+        }
+        let streamed = try CSVReader(path: path, limits: ReaderLimits(), blockSize: blockSize)
+        guard case .file = streamed.text else { Issue.record("not read block by block"); return }
+        let (blocks, blockDiagnostics) = try read(streamed)
+        let (whole, wholeDiagnostics) = try read(CSVReader(path: path, data: Data(text.utf8)))
+        #expect(blocks.count == 303 && whole.count == 303)
+        #expect(blocks.map(\.number) == whole.map(\.number))
+        #expect(blocks.map(\.line) == whole.map(\.line))
+        #expect(blocks.map(texts) == whole.map(texts))
+        #expect(texts(blocks[0]) == ["Service name", "Notes", "Area"])
+        #expect(texts(blocks[1]) == ["Café 0 🌱", "line one\r\nline \"two\" of 0", "Glasgow City"])
+        #expect(blockDiagnostics.map(\.location) == wholeDiagnostics.map(\.location))
+        #expect(blockDiagnostics.map(\.code) == [.unterminatedQuote])
+    }
+
+    /// UTF-8 checked a block at a time, sequences cut by the blocks' ends included.
+    @Test func utf8IsCheckedAcrossBlocks() {
+        func check(_ bytes: [UInt8], blocks size: Int) -> Bool {
+            var check = TextDecoding.UTF8Check()
+            var start = 0
+            while start < bytes.count {
+                guard check.feed(bytes[start..<min(start + size, bytes.count)]) else { return false }
+                start += size
+            }
+            return check.finish()
+        }
+        let valid = Array("Café, Zürich, 🌱 and 中文 text".utf8)
+        for size in 1...8 {
+            #expect(check(valid, blocks: size), "\(size)")
+            #expect(!check(valid + [0xC3], blocks: size), "cut at the end, \(size)")
+            #expect(!check(Array(valid[..<5]) + [0xC3, 0x28] + valid, blocks: size), "bad continuation, \(size)")
+            #expect(!check([0xED, 0xA0, 0x80] + valid, blocks: size), "surrogate, \(size)")
+        }
+    }
+
+    /// An import hashes a CSV file and reads its rows, and a byte-order mark is skipped, not kept
+    /// in the first header.
+    @Test func aFileIsHashedAndReadPastItsByteOrderMark() throws {
         let path = temporaryPath("services.csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data([0xEF, 0xBB, 0xBF] + Array("Service name,Area covered\r\nHome-Start Glasgow,Glasgow City\r\n".utf8))

@@ -6,15 +6,56 @@ import ServiceMapCore
 /// sniffed from the first lines (comma, semicolon, tab or pipe).
 public struct CSVReader: TableReader {
     public let path: String
-    /// The file's text as UTF-8, from `textStart` on (past a byte-order mark, which is skipped
-    /// rather than cut off so that the bytes are never copied).
-    let bytes: [UInt8]
-    let textStart: Int
+    let text: Text
     let encoding: TextDecoding.Encoding
     public let delimiter: UInt8
     let limits: ReaderLimits
+    /// How much of a file is read at a time; a record longer than that is read in larger blocks.
+    let blockSize: Int
 
+    /// Where the rows are read from.
+    enum Text {
+        /// UTF-8 text in memory, from `start` on (past a byte-order mark).
+        case memory([UInt8], start: Int)
+        /// A UTF-8 file, read a block at a time from `start` on: a large directory's file is never
+        /// held whole beside the records made from it.
+        case file(start: Int)
+    }
+
+    /// Reads the file at `path`. A UTF-8 file (nearly all) is checked in one pass and read row by
+    /// row in another; a file in another encoding is read whole and converted.
     public init(path: String, limits: ReaderLimits = ReaderLimits()) throws {
+        try self.init(path: path, limits: limits, blockSize: 1 << 20)
+    }
+
+    init(path: String, limits: ReaderLimits, blockSize: Int) throws {
+        let opening: [UInt8]
+        var valid = true
+        do {
+            var file = try FileBlocks(path)
+            // Enough to tell the encoding and the delimiter by, whatever the block size.
+            opening = try file.next(max(blockSize, 64 << 10))
+            if !Self.needsConverting(opening) {
+                var check = TextDecoding.UTF8Check()
+                valid = check.feed(opening[...])
+                while valid {
+                    let block = try file.next(blockSize)
+                    if block.isEmpty { valid = check.finish(); break }
+                    valid = check.feed(block[...])
+                }
+            }
+        } catch let failure as ImportFailure {
+            throw failure
+        } catch {
+            throw ImportFailure(.unreadableFile, "could not open the file: \(error)", at: SourceLocation(file: path))
+        }
+        try Self.refuseNonText(opening, path: path)
+        if !Self.needsConverting(opening) && valid {
+            let start = opening.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            self.init(path: path, text: .file(start: start), encoding: .utf8,
+                      delimiter: Self.delimiter(path: path, opening: opening[start...]), limits: limits, blockSize: blockSize)
+            return
+        }
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(path)
@@ -28,23 +69,46 @@ public struct CSVReader: TableReader {
         try self.init(path: path, bytes: [UInt8](data), limits: limits)
     }
 
-    /// Reads text already in memory. A UTF-8 file's bytes are parsed where they are, so a caller
-    /// that also needs them (the import hashes every file) shares one copy with the reader.
+    /// Reads text already in memory.
     public init(path: String, bytes: [UInt8], limits: ReaderLimits = ReaderLimits()) throws {
+        try Self.refuseNonText(bytes, path: path)
+        let (utf8, start, encoding) = TextDecoding.utf8Text(bytes)
+        self.init(path: path, text: .memory(utf8, start: start), encoding: encoding,
+                  delimiter: Self.delimiter(path: path, opening: utf8[start...]), limits: limits, blockSize: 0)
+    }
+
+    private init(path: String, text: Text, encoding: TextDecoding.Encoding, delimiter: UInt8, limits: ReaderLimits, blockSize: Int) {
+        self.blockSize = blockSize
         self.path = path
+        self.text = text
+        self.encoding = encoding
+        self.delimiter = delimiter
         self.limits = limits
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+    }
+
+    /// A zip archive or binary data is not CSV text, whatever its name says.
+    private static func refuseNonText(_ opening: [UInt8], path: String) throws {
+        if opening.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             throw ImportFailure(.wrongFileType, "this file is a zip archive (a spreadsheet saved with the wrong extension?), not CSV text",
                                 at: SourceLocation(file: path))
         }
-        if bytes.prefix(4096).contains(0) && !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF])
-            && !bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16(Array(bytes.prefix(512))) == nil
+        if opening.prefix(4096).contains(0) && !opening.starts(with: [0xFF, 0xFE]) && !opening.starts(with: [0xFE, 0xFF])
+            && !opening.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16(Array(opening.prefix(512))) == nil
         {
             throw ImportFailure(.wrongFileType, "this file holds binary data, not CSV text", at: SourceLocation(file: path))
         }
-        (self.bytes, textStart, encoding) = TextDecoding.utf8Text(bytes)
+    }
+
+    /// Whether the text must be converted to UTF-8 (UTF-16 or UTF-32, marked or not), judged from
+    /// its opening bytes.
+    private static func needsConverting(_ opening: [UInt8]) -> Bool {
+        opening.starts(with: [0xFF, 0xFE]) || opening.starts(with: [0xFE, 0xFF]) || opening.starts(with: [0x00, 0x00, 0xFE, 0xFF])
+            || TextDecoding.bomlessUTF16(Array(opening.prefix(512))) != nil
+    }
+
+    private static func delimiter(path: String, opening: ArraySlice<UInt8>) -> UInt8 {
         let ext = (path as NSString).pathExtension.lowercased()
-        delimiter = ext == "tsv" || ext == "tab" ? 0x09 : ext == "psv" ? 0x7C : Self.sniffDelimiter(self.bytes[textStart...])
+        return ext == "tsv" || ext == "tab" ? 0x09 : ext == "psv" ? 0x7C : sniffDelimiter(opening)
     }
 
     public var usesCellLocations: Bool { false }
@@ -95,27 +159,87 @@ public struct CSVReader: TableReader {
                 at: SourceLocation(file: path)))
         }
         var cells = 0
-        try bytes.withUnsafeBufferPointer { whole in
-            var parser = Parser(buffer: UnsafeBufferPointer(rebasing: whole[textStart...]), delimiter: delimiter)
-            var record = 0
-            while let (fields, line) = parser.nextRecord() {
-                record += 1
-                if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
-                cells += fields.count
-                if cells > limits.maxCellsPerSheet {
-                    throw ImportFailure(.tooManyCells, "the file has more than \(limits.maxCellsPerSheet) cells", at: SourceLocation(file: path, row: line))
-                }
-                var row = Row(number: record, line: line, cells: [], fieldCount: fields.count)
-                row.cells.reserveCapacity(fields.count)
-                for (i, field) in fields.enumerated() where !field.isEmpty {
-                    row.cells.append(Cell(column: i + 1, value: .text(field)))
-                }
-                try body(row)
+        let unterminatedQuoteLine = try forEachRecord { fields, line, record in
+            if fields.count == 1 && fields[0].isEmpty { return }  // blank line
+            cells += fields.count
+            if cells > limits.maxCellsPerSheet {
+                throw ImportFailure(.tooManyCells, "the file has more than \(limits.maxCellsPerSheet) cells", at: SourceLocation(file: path, row: line))
             }
-            if parser.unterminatedQuoteLine != nil, let line = parser.unterminatedQuoteLine {
-                diagnostics.append(.warning(.unterminatedQuote,
-                    "a quoted field opened here is never closed; the rest of the file was read as that field",
-                    at: SourceLocation(file: path, row: line)))
+            var row = Row(number: record, line: line, cells: [], fieldCount: fields.count)
+            row.cells.reserveCapacity(fields.count)
+            for (i, field) in fields.enumerated() where !field.isEmpty {
+                row.cells.append(Cell(column: i + 1, value: .text(field)))
+            }
+            try body(row)
+        }
+        if let line = unterminatedQuoteLine {
+            diagnostics.append(.warning(.unterminatedQuote,
+                "a quoted field opened here is never closed; the rest of the file was read as that field",
+                at: SourceLocation(file: path, row: line)))
+        }
+    }
+
+    /// Calls `body` with each record's fields, the line it starts on and its number (from 1,
+    /// blank lines counted); returns the line of a quoted field never closed, if any.
+    private func forEachRecord(_ body: ([String], Int, Int) throws -> Void) throws -> Int? {
+        var record = 0
+        switch text {
+        case .memory(let bytes, let start):
+            return try bytes.withUnsafeBufferPointer { whole in
+                var parser = Parser(buffer: UnsafeBufferPointer(rebasing: whole[start...]), delimiter: delimiter)
+                while let (fields, line) = parser.nextRecord() {
+                    record += 1
+                    try body(fields, line, record)
+                }
+                return parser.unterminatedQuoteLine
+            }
+        case .file(let start):
+            var file: FileBlocks
+            do {
+                file = try FileBlocks(path)
+                _ = try file.next(start)
+            } catch {
+                throw ImportFailure(.unreadableFile, "could not read the file: \(error)", at: SourceLocation(file: path))
+            }
+            // The bytes not yet parsed: the start of a record, then whatever has been read after it.
+            var window: [UInt8] = []
+            var line = 1
+            var texts = RepeatedTexts()
+            var size = blockSize
+            while true {
+                let block: [UInt8]
+                do { block = try file.next(size) } catch {
+                    throw ImportFailure(.unreadableFile, "could not read the file: \(error)", at: SourceLocation(file: path))
+                }
+                let atEnd = block.isEmpty
+                window.append(contentsOf: block)
+                var parsed = 0
+                var unterminated: Int?
+                try window.withUnsafeBufferPointer { buffer in
+                    var parser = Parser(buffer: buffer, delimiter: delimiter, line: line, texts: texts)
+                    while true {
+                        let start = parser.position, startLine = parser.line
+                        guard let (fields, recordLine) = parser.nextRecord() else { break }
+                        if !atEnd && parser.position >= buffer.count {
+                            // The record may go on past what has been read: read it again, with more.
+                            parser.position = start
+                            parser.line = startLine
+                            parser.unterminatedQuoteLine = nil
+                            break
+                        }
+                        record += 1
+                        try body(fields, recordLine, record)
+                    }
+                    parsed = parser.position
+                    line = parser.line
+                    texts = parser.texts
+                    unterminated = parser.unterminatedQuoteLine
+                }
+                if atEnd { return unterminated }
+                // A record longer than a block is read in ever larger blocks, so that it is parsed
+                // again only a few times, not once a block.
+                size = parsed == 0 ? max(size, window.count) : blockSize
+                window.removeFirst(parsed)
             }
         }
     }
@@ -130,9 +254,11 @@ public struct CSVReader: TableReader {
         var scratch: [UInt8] = []
         var texts = RepeatedTexts()
 
-        init(buffer: UnsafeBufferPointer<UInt8>, delimiter: UInt8) {
+        init(buffer: UnsafeBufferPointer<UInt8>, delimiter: UInt8, line: Int = 1, texts: RepeatedTexts = RepeatedTexts()) {
             self.buffer = buffer
             self.delimiter = delimiter
+            self.line = line
+            self.texts = texts
         }
 
         mutating func nextRecord() -> ([String], Int)? {

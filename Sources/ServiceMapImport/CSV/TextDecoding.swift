@@ -29,6 +29,31 @@ enum TextDecoding {
         return (windows1252ToUTF8(b), 0, .windows1252)
     }
 
+    /// Whether text read block by block is UTF-8: a sequence cut by the end of a block is checked
+    /// once the next block completes it.
+    struct UTF8Check {
+        private var carried: [UInt8] = []
+
+        /// False as soon as the text is not UTF-8.
+        mutating func feed(_ block: ArraySlice<UInt8>) -> Bool {
+            let bytes = carried.isEmpty ? block : ArraySlice(carried + block)
+            // Up to three bytes at the end may begin a sequence the next block ends.
+            var cut = bytes.endIndex
+            for i in stride(from: bytes.endIndex - 1, through: max(bytes.startIndex, bytes.endIndex - 3), by: -1) {
+                let lead = bytes[i]
+                guard lead >= 0xC0 else { continue }
+                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                if i + length > bytes.endIndex { cut = i }
+                break
+            }
+            carried = Array(bytes[cut...])
+            return isValidUTF8(bytes[..<cut])
+        }
+
+        /// False if the text ended inside a sequence.
+        func finish() -> Bool { carried.isEmpty }
+    }
+
     /// UTF-16 written without a byte-order mark (some exporters do): mostly-ASCII text shows as a
     /// NUL in every other byte. Decided from the first 512 bytes; nil when the pattern is absent.
     static func bomlessUTF16(_ bytes: [UInt8]) -> Encoding? {

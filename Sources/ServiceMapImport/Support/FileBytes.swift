@@ -30,3 +30,37 @@ enum FileBytes {
         return bytes
     }
 }
+
+/// A file read from start to end a block at a time, closed when done with.
+final class FileBlocks {
+    private let descriptor: Int32
+
+    init(_ path: String) throws {
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw FileBytes.Failure(description: String(cString: strerror(errno))) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw FileBytes.Failure(description: "not a regular file")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// The next `count` bytes, fewer at the end of the file, none after it.
+    func next(_ count: Int) throws -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        try block.withUnsafeMutableBytes { buffer in
+            while filled < count {
+                let read = Foundation.read(descriptor, buffer.baseAddress! + filled, count - filled)
+                if read < 0 && errno == EINTR { continue }
+                guard read >= 0 else { throw FileBytes.Failure(description: String(cString: strerror(errno))) }
+                if read == 0 { break }
+                filled += read
+            }
+        }
+        if filled < count { block.removeLast(count - filled) }
+        return block
+    }
+}

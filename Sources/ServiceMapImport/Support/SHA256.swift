@@ -14,10 +14,31 @@ enum SHA256 {
     ]
 
     static func hex(_ data: some ContiguousBytes) -> String {
+        hex(digest(data))
+    }
+
+    /// The digest of the file at `path`, read a block at a time rather than held whole.
+    static func hexOfFile(_ path: String) throws -> String {
+        let file = try FileBlocks(path)
+        var state = State()
+        var length = 0
+        let blockSize = 1 << 20  // a whole number of 64-byte blocks
+        while true {
+            let block = try file.next(blockSize)
+            length += block.count
+            if block.count < blockSize {
+                block.withUnsafeBytes { finish(&state, last: $0, length: length) }
+                return hex(state.bytes)
+            }
+            block.withUnsafeBytes { compressWhole(&state, $0) }
+        }
+    }
+
+    private static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in digest(data) {
+        for byte in digest {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }
@@ -28,24 +49,27 @@ enum SHA256 {
     /// import, so nothing is copied and the inner loop works on fixed-size stack state.
     static func digest(_ data: some ContiguousBytes) -> [UInt8] {
         var state = State()
-        data.withUnsafeBytes { buffer in
-            let full = buffer.count / 64
-            for block in 0..<full {
-                state.compress(UnsafeRawBufferPointer(rebasing: buffer[(block * 64)..<(block * 64 + 64)]))
-            }
-            // The last partial block, the 0x80 marker, zeros and the length in bits.
-            var tail = [UInt8](buffer[(full * 64)...])
-            let bitLength = UInt64(buffer.count) &* 8
-            tail.append(0x80)
-            while tail.count % 64 != 56 { tail.append(0) }
-            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-            tail.withUnsafeBytes { rest in
-                for block in 0..<(rest.count / 64) {
-                    state.compress(UnsafeRawBufferPointer(rebasing: rest[(block * 64)..<(block * 64 + 64)]))
-                }
-            }
-        }
+        data.withUnsafeBytes { finish(&state, last: $0, length: $0.count) }
         return state.bytes
+    }
+
+    /// Hashes `buffer`'s whole 64-byte blocks.
+    private static func compressWhole(_ state: inout State, _ buffer: UnsafeRawBufferPointer) {
+        for block in 0..<(buffer.count / 64) {
+            state.compress(UnsafeRawBufferPointer(rebasing: buffer[(block * 64)..<(block * 64 + 64)]))
+        }
+    }
+
+    /// Hashes the last of the input, `length` bytes in all: its whole blocks, then the partial
+    /// block, the 0x80 marker, zeros and the length in bits.
+    private static func finish(_ state: inout State, last buffer: UnsafeRawBufferPointer, length: Int) {
+        compressWhole(&state, buffer)
+        var tail = [UInt8](buffer[(buffer.count / 64 * 64)...])
+        let bitLength = UInt64(length) &* 8
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        tail.withUnsafeBytes { compressWhole(&state, $0) }
     }
 
     private struct State {
