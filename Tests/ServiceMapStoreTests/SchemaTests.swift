@@ -27,7 +27,8 @@ struct SchemaTests {
         }
         try Schema.migrator.migrate(queue)
         try queue.read { db in
-            #expect(try Schema.migrator.appliedMigrations(db).last == "v3-checks-without-lists")
+            #expect(try Schema.migrator.appliedMigrations(db).suffix(2) == ["v3-checks-without-lists", "v4-search-segments"])
+            #expect(try Int.fetchOne(db, sql: "SELECT v FROM serviceSearch_config WHERE k = 'hashsize'") == 8_388_608)
             let services = try Row.fetchAll(db, sql: "SELECT rowid, id, organisationId FROM service ORDER BY rowid")
             #expect(services.map { $0[0] as Int64 } == [3, 7])
             #expect(services.map { $0[1] as String } == ["home-start", "gift"])
