@@ -301,6 +301,20 @@ enum Schema {
         migrator.registerMigration("v4-search-segments") { db in
             try db.execute(sql: "INSERT INTO serviceSearch (serviceSearch, rank) VALUES ('hashsize', 8388608)")
         }
+        // Indexes no query reads through, each written at every import: the site and the commands
+        // read services and their lists by service id (the tables' own keys), and ask only for
+        // the services in an area (`serviceArea_area`) and the routes into and out of a service.
+        // The foreign keys they would serve are checked by `PRAGMA foreign_key_check`, which looks
+        // each parent up by its primary key, and parents are only ever deleted all at once with
+        // enforcement off. Dropping them took a 100,000-service import from 6.9 s to 6.3 s.
+        migrator.registerMigration("v5-unread-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX serviceLevel_level;
+                DROP INDEX serviceCategory_category;
+                DROP INDEX service_organisation;
+                DROP INDEX referralRoute_fromRole;
+                """)
+        }
         return migrator
     }
 

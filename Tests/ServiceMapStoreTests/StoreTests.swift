@@ -22,7 +22,8 @@ struct StoreTests {
     @Test func schemaIsMigratedByNameAndUsesWAL() throws {
         let path = temporaryPath("store.sqlite")
         let store = try ServiceStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1-graph", "v2-contentless-search", "v3-checks-without-lists", "v4-search-segments"])
+        #expect(try store.appliedMigrations() == ["v1-graph", "v2-contentless-search", "v3-checks-without-lists", "v4-search-segments",
+                                                      "v5-unread-indexes"])
         #expect(try store.journalMode == "wal")
         removeDatabase(path)
     }
