@@ -29,19 +29,18 @@ public struct CSVReader: TableReader {
     }
 
     init(path: String, limits: ReaderLimits, blockSize: Int) throws {
-        let opening: [UInt8]
+        var opening: [UInt8] = []
         var valid = true
         do {
-            var file = try FileBlocks(path)
+            let file = try FileBlocks(path)
             // Enough to tell the encoding and the delimiter by, whatever the block size.
-            opening = try file.next(max(blockSize, 64 << 10))
+            try file.next(max(blockSize, 64 << 10)) { opening = Array($0) }
             if !Self.needsConverting(opening) {
                 var check = TextDecoding.UTF8Check()
                 valid = check.feed(opening[...])
                 while valid {
-                    let block = try file.next(blockSize)
-                    if block.isEmpty { valid = check.finish(); break }
-                    valid = check.feed(block[...])
+                    let count = try file.next(blockSize) { valid = check.feed($0) }
+                    if count == 0 { valid = check.finish(); break }
                 }
             }
         } catch let failure as ImportFailure {
@@ -194,10 +193,10 @@ public struct CSVReader: TableReader {
                 return parser.unterminatedQuoteLine
             }
         case .file(let start):
-            var file: FileBlocks
+            let file: FileBlocks
             do {
                 file = try FileBlocks(path)
-                _ = try file.next(start)
+                try file.next(start)
             } catch {
                 throw ImportFailure(.unreadableFile, "could not read the file: \(error)", at: SourceLocation(file: path))
             }
@@ -207,12 +206,10 @@ public struct CSVReader: TableReader {
             var texts = RepeatedTexts()
             var size = blockSize
             while true {
-                let block: [UInt8]
-                do { block = try file.next(size) } catch {
+                let atEnd: Bool
+                do { atEnd = try file.next(size) { window.append(contentsOf: $0) } == 0 } catch {
                     throw ImportFailure(.unreadableFile, "could not read the file: \(error)", at: SourceLocation(file: path))
                 }
-                let atEnd = block.isEmpty
-                window.append(contentsOf: block)
                 var parsed = 0
                 var unterminated: Int?
                 try window.withUnsafeBufferPointer { buffer in

@@ -36,19 +36,32 @@ enum TextDecoding {
 
         /// False as soon as the text is not UTF-8.
         mutating func feed(_ block: ArraySlice<UInt8>) -> Bool {
-            let bytes = carried.isEmpty ? block : ArraySlice(carried + block)
+            var bytes = block
+            if let lead = carried.first {
+                // The sequence the last block cut, completed by this block's first bytes.
+                let missing = Self.length(lead) - carried.count
+                guard bytes.count >= missing else {
+                    carried += bytes
+                    return true
+                }
+                let sequence = carried + bytes.prefix(missing)
+                carried = []
+                guard isValidUTF8(sequence[...]) else { return false }
+                bytes = bytes.dropFirst(missing)
+            }
             // Up to three bytes at the end may begin a sequence the next block ends.
             var cut = bytes.endIndex
             for i in stride(from: bytes.endIndex - 1, through: max(bytes.startIndex, bytes.endIndex - 3), by: -1) {
-                let lead = bytes[i]
-                guard lead >= 0xC0 else { continue }
-                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                if i + length > bytes.endIndex { cut = i }
+                guard bytes[i] >= 0xC0 else { continue }
+                if i + Self.length(bytes[i]) > bytes.endIndex { cut = i }
                 break
             }
             carried = Array(bytes[cut...])
             return isValidUTF8(bytes[..<cut])
         }
+
+        /// How long a sequence that starts with `lead` (0xC0 or above) claims to be.
+        private static func length(_ lead: UInt8) -> Int { lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2 }
 
         /// False if the text ended inside a sequence.
         func finish() -> Bool { carried.isEmpty }

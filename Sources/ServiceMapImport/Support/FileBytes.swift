@@ -31,9 +31,11 @@ enum FileBytes {
     }
 }
 
-/// A file read from start to end a block at a time, closed when done with.
+/// A file read from start to end a block at a time, into one buffer reused from block to block
+/// (a fresh block each time was a fresh mapping of memory to fault in), closed when done with.
 final class FileBlocks {
     private let descriptor: Int32
+    private var buffer: [UInt8] = []
 
     init(_ path: String) throws {
         descriptor = open(path, O_RDONLY)
@@ -47,20 +49,22 @@ final class FileBlocks {
 
     deinit { close(descriptor) }
 
-    /// The next `count` bytes, fewer at the end of the file, none after it.
-    func next(_ count: Int) throws -> [UInt8] {
-        var block = [UInt8](repeating: 0, count: count)
+    /// Reads the next `count` bytes (fewer at the end of the file, none after it) and hands them
+    /// to `body`, valid only during the call; returns how many were read.
+    @discardableResult
+    func next(_ count: Int, _ body: (ArraySlice<UInt8>) throws -> Void = { _ in }) throws -> Int {
+        if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
         var filled = 0
-        try block.withUnsafeMutableBytes { buffer in
+        try buffer.withUnsafeMutableBytes { bytes in
             while filled < count {
-                let read = Foundation.read(descriptor, buffer.baseAddress! + filled, count - filled)
+                let read = Foundation.read(descriptor, bytes.baseAddress! + filled, count - filled)
                 if read < 0 && errno == EINTR { continue }
                 guard read >= 0 else { throw FileBytes.Failure(description: String(cString: strerror(errno))) }
                 if read == 0 { break }
                 filled += read
             }
         }
-        if filled < count { block.removeLast(count - filled) }
-        return block
+        try body(buffer[..<filled])
+        return filled
     }
 }

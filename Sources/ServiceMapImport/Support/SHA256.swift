@@ -24,13 +24,13 @@ enum SHA256 {
         var length = 0
         let blockSize = 1 << 20  // a whole number of 64-byte blocks
         while true {
-            let block = try file.next(blockSize)
-            length += block.count
-            if block.count < blockSize {
-                block.withUnsafeBytes { finish(&state, last: $0, length: length) }
-                return hex(state.bytes)
+            var last = false
+            try file.next(blockSize) { block in
+                length += block.count
+                last = block.count < blockSize
+                block.withUnsafeBytes { last ? finish(&state, last: $0, length: length) : compressWhole(&state, $0) }
             }
-            block.withUnsafeBytes { compressWhole(&state, $0) }
+            if last { return hex(state.bytes) }
         }
     }
 
