@@ -35,6 +35,7 @@ public struct CSVReader: TableReader {
             let file = try FileBlocks(path)
             // Enough to tell the encoding and the delimiter by, whatever the block size.
             try file.next(max(blockSize, 64 << 10)) { opening = Array($0) }
+            try Self.refuseNonText(opening, path: path)
             if !Self.needsConverting(opening) {
                 var check = TextDecoding.UTF8Check()
                 valid = check.feed(opening[...])
@@ -48,7 +49,6 @@ public struct CSVReader: TableReader {
         } catch {
             throw ImportFailure(.unreadableFile, "could not open the file: \(error)", at: SourceLocation(file: path))
         }
-        try Self.refuseNonText(opening, path: path)
         if !Self.needsConverting(opening) && valid {
             let start = opening.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             self.init(path: path, text: .file(start: start), encoding: .utf8,
@@ -57,7 +57,7 @@ public struct CSVReader: TableReader {
         }
         let bytes: [UInt8]
         do {
-            bytes = try FileBytes.read(path)
+            bytes = try FileBlocks(path).rest()
         } catch {
             throw ImportFailure(.unreadableFile, "could not open the file: \(error)", at: SourceLocation(file: path))
         }
