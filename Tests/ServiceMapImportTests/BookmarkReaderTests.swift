@@ -197,7 +197,7 @@ struct BookmarkReaderTests {
             let name = url.lastPathComponent
             let fragment = try BookmarkReader(path: url.path, options: ImportOptions()).read()
             let refused = fragment.diagnostics.filter { $0.code == .refusedLink }.count
-            print("bookmarks \(name): \(fragment.services.count) imported, \(refused) refused, \(fragment.diagnostics.map(\.code.rawValue))")
+            report("bookmarks \(name): \(fragment.services.count) imported, \(refused) refused, \(fragment.diagnostics.map(\.code.rawValue))")
             guard let expected = Self.corpusExpectations[name] else {
                 Issue.record("no expectation for \(name)")
                 continue

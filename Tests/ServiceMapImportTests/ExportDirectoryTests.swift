@@ -93,7 +93,7 @@ struct ExportDirectoryTests {
         guard let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
             .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else {
-            print("skipped: soffice is not installed (apt-get install libreoffice-calc-nogui) — cannot check the workbook opens in LibreOffice")
+            report("skipped: soffice is not installed (apt-get install libreoffice-calc-nogui) — cannot check the workbook opens in LibreOffice")
             return
         }
         let folder = URL(fileURLWithPath: temporaryPath("soffice"))

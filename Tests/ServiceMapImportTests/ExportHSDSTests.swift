@@ -97,7 +97,7 @@ struct ExportHSDSTests {
         let schema = corpusRoot.appendingPathComponent("hsds/hsds30-schema-compiled__service_with_definitions.json")
         guard let tool = Self.checkJSONSchema, FileManager.default.fileExists(atPath: schema.path)
         else {
-            print("skipped: check-jsonschema (pip install check-jsonschema) or the HSDS schema in ../shared/corpus/hsds is missing — HSDS output not validated")
+            report("skipped: check-jsonschema (pip install check-jsonschema) or the HSDS schema in ../shared/corpus/hsds is missing — HSDS output not validated")
             return
         }
         let folder = try Self.exported()
@@ -130,7 +130,7 @@ struct ExportHSDSTests {
     @Test func csvDataPackageValidatesAgainstTheOfficialTabularSchema() throws {
         let schemaURL = corpusRoot.appendingPathComponent("hsds/hsds30-schema-compiled__tabular.json")
         guard let tool = Self.checkJSONSchema, FileManager.default.fileExists(atPath: schemaURL.path) else {
-            print("skipped: check-jsonschema (pip install check-jsonschema) or the HSDS schema in ../shared/corpus/hsds is missing — HSDS package not validated")
+            report("skipped: check-jsonschema (pip install check-jsonschema) or the HSDS schema in ../shared/corpus/hsds is missing — HSDS package not validated")
             return
         }
         let folder = try Self.exported()

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceMapCore
 import Testing
+import TestSupport
 
 @testable import ServiceMapImport
 
@@ -154,7 +155,7 @@ struct HSDSReaderTests {
             let name = url.lastPathComponent
             let fragment = Importer().readFile(url.path).fragment
             let codes = Set(fragment.diagnostics.map(\.code.rawValue))
-            print("hsds \(name): \(fragment.services.count) services, \(fragment.organisations.count) organisations, \(codes.sorted())")
+            report("hsds \(name): \(fragment.services.count) services, \(fragment.organisations.count) organisations, \(codes.sorted())")
             if name.hasPrefix("hsds30-schema") {
                 // The specification's own JSON Schemas and OpenAPI document are not data.
                 #expect(fragment.services.isEmpty, "\(name)")
@@ -203,7 +204,7 @@ struct HSDSReaderTests {
         let result = Importer().read([folder.path])
         #expect(result.files.map(\.format) == ["hsds-package"])
         let fragment = result.fragment
-        print("hsdssample11-all: \(fragment.services.count) services, \(fragment.organisations.count) organisations, \(fragment.diagnostics.map(\.description))")
+        report("hsdssample11-all: \(fragment.services.count) services, \(fragment.organisations.count) organisations, \(fragment.diagnostics.map(\.description))")
         #expect(!fragment.diagnostics.hasErrors)
         #expect(fragment.services.count == 13)  // every row of services.csv
         #expect(fragment.organisations.count == 10)

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import ServiceMapCore
 import Testing
+import TestSupport
 import ZIPFoundation
 
 @testable import ServiceMapImport
@@ -56,7 +57,7 @@ struct XLSXWriterTests {
     @Test func opensInLibreOffice() throws {
         let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let soffice else {
-            print("XLSXWriterTests: soffice not installed (apt-get install libreoffice-calc-nogui); LibreOffice check skipped")
+            report("XLSXWriterTests: soffice not installed (apt-get install libreoffice-calc-nogui); LibreOffice check skipped")
             return
         }
         let folder = try makeTemporaryFolder()
