@@ -131,7 +131,8 @@ public struct Importer: Sendable {
         // records read, freeing them as it goes: read on another thread, the freed records could
         // not be reused for the graph, and a 100,000-service import peaked 35 MB higher.
         let reader = Importer(options: options)
-        let largest = readable.indices.max { Self.fileSize(readable[$0]) < Self.fileSize(readable[$1]) }
+        let sizes = readable.map(Self.fileSize)
+        let largest = sizes.indices.max { sizes[$0] < sizes[$1] }
         var results: [(fragment: GraphFragment, hash: String)] = []
         if let largest {
             let others = readable.indices.filter { $0 != largest }

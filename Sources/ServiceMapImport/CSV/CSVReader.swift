@@ -30,13 +30,15 @@ public struct CSVReader: TableReader {
 
     init(path: String, limits: ReaderLimits, blockSize: Int) throws {
         var opening: [UInt8] = []
+        var converting = false
         var valid = true
         do {
             let file = try FileBlocks(path)
             // Enough to tell the encoding and the delimiter by, whatever the block size.
             try file.next(max(blockSize, 64 << 10)) { opening = Array($0) }
             try Self.refuseNonText(opening, path: path)
-            if !Self.needsConverting(opening) {
+            converting = Self.needsConverting(opening)
+            if !converting {
                 var check = TextDecoding.UTF8Check()
                 valid = check.feed(opening[...])
                 while valid {
@@ -49,7 +51,7 @@ public struct CSVReader: TableReader {
         } catch {
             throw ImportFailure(.unreadableFile, "could not open the file: \(error)", at: SourceLocation(file: path))
         }
-        if !Self.needsConverting(opening) && valid {
+        if !converting && valid {
             let start = opening.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             self.init(path: path, text: .file(start: start), encoding: .utf8,
                       delimiter: Self.delimiter(path: path, opening: opening[start...]), limits: limits, blockSize: blockSize)
@@ -91,9 +93,8 @@ public struct CSVReader: TableReader {
             throw ImportFailure(.wrongFileType, "this file is a zip archive (a spreadsheet saved with the wrong extension?), not CSV text",
                                 at: SourceLocation(file: path))
         }
-        if opening.prefix(4096).contains(0) && !opening.starts(with: [0xFF, 0xFE]) && !opening.starts(with: [0xFE, 0xFF])
-            && !opening.starts(with: [0x00, 0x00, 0xFE, 0xFF]) && TextDecoding.bomlessUTF16(Array(opening.prefix(512))) == nil
-        {
+        // NULs are text only in UTF-16 or UTF-32.
+        if opening.prefix(4096).contains(0) && !needsConverting(opening) {
             throw ImportFailure(.wrongFileType, "this file holds binary data, not CSV text", at: SourceLocation(file: path))
         }
     }
