@@ -32,8 +32,37 @@ private func handMadeZip(_ entries: [(name: String, data: Data, method: UInt16, 
 
 @Suite("Zip streams that end early")
 struct ZipTruncationTests {
-    @Test func aDeflateStreamCutShortIsAnErrorNotAHang() throws {
-        let rows = (1...3000).map { "<row r=\"\($0)\"><c r=\"A\($0)\" t=\"inlineStr\"><is><t>Service \($0) \(UUID().uuidString)</t></is></c></row>" }
+    /// A large part that inflates past the size it declares is stopped as a bomb when it is
+    /// inflated on a thread of its own too: the limits are checked as its chunks arrive.
+    @Test func aLargePartThatLiesAboutItsSizeIsStopped() throws {
+        // Random letters, 64 KiB repeated: each repeat lies beyond deflate's 32 KiB window, so
+        // the whole deflates only about 2×, under the ratio limit.
+        let block = (0..<(64 << 10)).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0..<16) }
+        let text = Data(Array(repeating: block, count: 128).joined())
+        var deflated = Data()
+        _ = try Data.compress(size: Int64(text.count), bufferSize: 64 * 1024, provider: { position, size in
+            text.subdata(in: Int(position)..<(Int(position) + size))
+        }, consumer: { deflated.append($0) })
+        let declared = 5 << 20
+        #expect(UInt64(declared) >= ZipPackage.inflateAheadBytes)
+        let path = temporaryPath("liar.zip")
+        try handMadeZip([("big.xml", deflated, 8, declared)]).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let package = try ZipPackage(path: path, limits: ReaderLimits(), kind: "xlsx")
+        var inflated = 0
+        let error = #expect(throws: ImportFailure.self) {
+            try package.stream("big.xml") { inflated += $0.count }
+        }
+        #expect(error?.code == .zipBomb)
+        // Stopped within a chunk of the declared size and its 1 MiB of slack, not at 8 MiB.
+        #expect(inflated <= declared + (1 << 20))
+    }
+
+    /// 3,000 rows are inflated as they are parsed; 60,000 (a 7 MB part) on a thread of their own
+    /// (`ZipPackage.inflateAheadBytes`), which must end the same way.
+    @Test(arguments: [3000, 60000]) func aDeflateStreamCutShortIsAnErrorNotAHang(rowCount: Int) throws {
+        let rows = (1...rowCount).map { "<row r=\"\($0)\"><c r=\"A\($0)\" t=\"inlineStr\"><is><t>Service \($0) \(UUID().uuidString)</t></is></c></row>" }
         let sheet = Data(("<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
             + rows.joined() + "</sheetData></worksheet>").utf8)
         var deflated = Data()
@@ -76,5 +105,10 @@ struct ZipTruncationTests {
         }
         // Either the inflater reports the missing input, or the XML ends mid-element first; never a hang.
         #expect(error?.code == .truncatedFile || error?.code == .malformedXML)
+        // Rows before the cut were read (the small part's first inflated chunk may be all there
+        // is), and none after it.
+        #expect(rowsRead < rowCount)
+        if rowCount > 3000 { #expect(rowsRead > rowCount / 4) }
+        #expect((sheet.count >= Int(ZipPackage.inflateAheadBytes)) == (rowCount > 3000))
     }
 }

@@ -26,19 +26,23 @@ struct RepeatedTexts {
     /// `text`, or the equal String handed out before.
     mutating func shared(_ text: String) -> String {
         guard text.utf8.count > 15, text.utf8.count <= Self.longest else { return text }
-        var bytesOf = text
-        let slot = bytesOf.withUTF8 { Self.slot($0) }
+        // The text's own bytes, without copying it (a String read from a file is stored as UTF-8).
         // Compared byte for byte: String's == would also match a differently composed text.
-        let candidate = slots[slot]
-        if let seen = bytesOf.withUTF8({ Self.seen(candidate, $0) }) { return seen }
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes in
+            let slot = Self.slot(bytes)
+            return (slot, Self.seen(slots[slot], bytes))
+        }
+        guard let (slot, seen) = found else { return text }
+        if let seen { return seen }
         slots[slot] = text
         return text
     }
 
     /// The slot's String if it holds exactly `bytes`.
     private static func seen(_ slot: String?, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard var seen = slot, seen.utf8.count == bytes.count else { return nil }
-        return seen.withUTF8 { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 } ? seen : nil
+        guard let seen = slot, seen.utf8.count == bytes.count else { return nil }
+        let same = seen.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+        return same == true ? seen : nil
     }
 
     /// FNV-1a over the bytes, folded to a slot.

@@ -119,17 +119,15 @@ final class ZipPackage {
                 }
                 try data.withUnsafeBytes { try consume($0) }
             }
-            if let directory, let span = directory.spans[Self.normalise(part)], span.method == 8 {
-                // Feed the inflater ourselves: asked for input past the entry's end, the stream is
-                // damaged, and we say so instead of letting the inflate loop spin.
-                _ = try Data.decompress(size: Int64(span.compressedSize), bufferSize: 256 * 1024, skipCRC32: true,
-                                        provider: { position, size in
-                                            let chunk = directory.chunk(of: span, at: Int(position), size: size)
-                                            if chunk.isEmpty { throw TruncatedStream() }
-                                            return chunk
-                                        }, consumer: consumer)
+            let source = Inflation(archive: archive, entry: entry,
+                                   span: directory.flatMap { d in d.spans[Self.normalise(part)].map { (d, $0) } })
+            // A large part (a sheet of thousands of rows) is inflated on a thread of its own, a
+            // few chunks ahead of the parsing: each takes about as long as the other. The limits
+            // are checked here as the chunks arrive, so a bomb is stopped as before.
+            if declared >= Self.inflateAheadBytes {
+                try ReadAhead.run(ahead: 8, produce: { try source.inflate($0) }, consume: consumer)
             } else {
-                _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: true, consumer: consumer)
+                try source.inflate(consumer)
             }
         } catch let failure as ImportFailure {
             throw failure
@@ -138,6 +136,35 @@ final class ZipPackage {
         } catch {
             throw ImportFailure(.truncatedFile,
                 "part '\(entry.path)' could not be inflated (the file is damaged or truncated): \(error)", at: location)
+        }
+    }
+}
+
+extension ZipPackage {
+    /// The size from which a part is inflated beside its parsing (`ReadAhead`).
+    static let inflateAheadBytes: UInt64 = 4 << 20
+
+    /// What inflating one part needs, handed to the thread that inflates it; nothing else reads
+    /// the archive meanwhile.
+    private struct Inflation: @unchecked Sendable {
+        let archive: Archive
+        let entry: Entry
+        /// The entry's place in the file, when the zip's directory could be read by `ZipDirectory`.
+        let span: (ZipDirectory, ZipDirectory.Span)?
+
+        func inflate(_ consume: (Data) throws -> Void) throws {
+            if let (directory, span) = span, span.method == 8 {
+                // Feed the inflater ourselves: asked for input past the entry's end, the stream is
+                // damaged, and we say so instead of letting the inflate loop spin.
+                _ = try Data.decompress(size: Int64(span.compressedSize), bufferSize: 256 * 1024, skipCRC32: true,
+                                        provider: { position, size in
+                                            let chunk = directory.chunk(of: span, at: Int(position), size: size)
+                                            if chunk.isEmpty { throw TruncatedStream() }
+                                            return chunk
+                                        }, consumer: consume)
+            } else {
+                _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: true, consumer: consume)
+            }
         }
     }
 }
