@@ -185,6 +185,7 @@ struct TableMapperTests {
         Book club,Bromley,11,books@@example.org,5
         Walk group,Bromley,,walks at example.org,
         Café club,Bromley,,café@example.org,
+        Toy library,Bromley,4,toys@example.org,1
         """)
         defer { tree.remove() }
         let result = Importer().read([tree.path()])
@@ -201,8 +202,17 @@ struct TableMapperTests {
         #expect(graph.services["book-club--bromley"]?.contact.email == "books@@example.org")
         #expect(graph.services["walk-group--bromley"]?.contact.email == nil)
         #expect(graph.services["cafe-club--bromley"]?.contact.email == "café@example.org")
-        // Rows of one sheet share their field columns and still cite their own rows.
+        // Rows of one sheet share their field columns and still cite their own rows, also when a
+        // row leaves columns out and the next fills them again.
         #expect(graph.services["book-club--bromley"]?.sources.fields["name"]?.description == "\(file):3:1")
+        let walk = try #require(graph.services["walk-group--bromley"]), cafe = try #require(graph.services["cafe-club--bromley"])
+        #expect(walk.sources.fields.keys == ["area", "email", "name"])
+        #expect(walk.sources.fields["email"]?.description == "\(file):4:4")
+        #expect(cafe.sources.fields.keys == ["area", "email", "name"])
+        #expect(cafe.sources.fields["area"]?.description == "\(file):5:2")
+        let toys = try #require(graph.services["toy-library--bromley"])
+        #expect(toys.sources.fields.keys == ["ages", "area", "email", "name"])
+        #expect(toys.sources.fields["ages"]?.description == "\(file):6:3")
     }
 
     @Test func missingNameIsAnErrorAndBlocksNothingElse() throws {

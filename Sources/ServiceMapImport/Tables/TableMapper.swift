@@ -61,6 +61,9 @@ struct SheetMapping {
     private var sawData = false
     /// The last row's field locations, whose list of columns the next rows share when theirs is the same.
     private var layout = FieldLocations()
+    /// The columns the last row's fields were read from, in order: a row read from the same
+    /// columns has the same field locations, but for its row.
+    private var layoutColumns: [Int] = []
 
     struct Header {
         var kind: TableKind
@@ -93,8 +96,13 @@ struct SheetMapping {
     /// (every row of a tidy sheet): a list of a dozen or more fields per record is most of a
     /// large import's provenance.
     private mutating func sharedFieldLocations(_ c: RowContext) -> FieldLocations {
+        if c.fieldColumns == layoutColumns, !layoutColumns.isEmpty {
+            let place = location(c.row, nil)
+            if let same = FieldLocations(columnsOf: layout, file: place.file, sheet: place.sheet, row: place.row) { return same }
+        }
         let fields = c.fieldLocations.sharingColumns(with: layout)
         layout = fields
+        layoutColumns = c.fieldColumns
         return fields
     }
 
@@ -182,9 +190,14 @@ struct SheetMapping {
     static let repeatableFields: Set<Field> = [.area, .council, .healthBoard, .locality, .categories, .levels, .eligibility,
                                                .exclusions, .languages, .referredBy, .source, .notes, .description]
 
-    /// A row's values by field, with the column each came from. Error cells are reported here.
-    private mutating func values(of row: Row, header: Header) -> (fields: [Field: [(String, Int)]], attributes: [String: String]) {
-        var fields: [Field: [(String, Int)]] = [:]
+    /// A row's values by field, with the column each came from, and those columns in order.
+    /// Error cells are reported here.
+    private mutating func values(of row: Row, header: Header)
+        -> (fields: [Field: [(String, Int)]], columns: [Int], attributes: [String: String])
+    {
+        var fields: [Field: [(String, Int)]] = Dictionary(minimumCapacity: header.fields.count)
+        var columns: [Int] = []
+        columns.reserveCapacity(header.fields.count)
         var attributes: [String: String] = [:]
         for cell in row.cells {
             if case .error(let code) = cell.value {
@@ -197,6 +210,7 @@ struct SheetMapping {
                   !header.ignored.contains(cell.column) else { continue }
             if let field = header.fields[cell.column] {
                 fields[field, default: []].append((text, cell.column))
+                columns.append(cell.column)
             } else if let name = header.attributes[cell.column] {
                 attributes[name] = text
             } else {
@@ -204,7 +218,7 @@ struct SheetMapping {
             }
         }
         // Dates stay dates: keep the cell's own value for the verified-date column.
-        return (fields, attributes)
+        return (fields, columns, attributes)
     }
 
     private mutating func mapRow(_ row: Row) {
@@ -220,7 +234,7 @@ struct SheetMapping {
                     at: location(row, nil)))
             }
         }
-        let (fields, attributes) = values(of: row, header: header)
+        let (fields, fieldColumns, attributes) = values(of: row, header: header)
         if fields.isEmpty && attributes.isEmpty { return }
         // Section labels ("Perinatal services", "South Glasgow") inside the table: one cell, nothing else.
         if row.nonBlankCount == 1 && header.fields.count + header.attributes.count >= 3 {
@@ -233,7 +247,7 @@ struct SheetMapping {
         if row.cells.allSatisfy({ cell in header.names[cell.column].map { ColumnMapping.normalise($0) == ColumnMapping.normalise(cell.value.text ?? "") } ?? false }) {
             return
         }
-        var context = RowContext(fields: fields, attributes: attributes, row: row, place: place, headerNames: header.names,
+        var context = RowContext(fields: fields, fieldColumns: fieldColumns, attributes: attributes, row: row, place: place, headerNames: header.names,
                                  headerFields: header.fields, ageTexts: ageTexts)
         switch header.kind {
         case .services: mapService(&context, row: row)
@@ -452,15 +466,18 @@ struct CellPlace {
 /// growing arrays and make every append copy them.
 struct RowContext {
     let fields: [Field: [(String, Int)]]
+    /// The columns `fields` were read from, in the row's order.
+    let fieldColumns: [Int]
     let attributes: [String: String]
     let row: Row
     let mapping: RowMappingView
     let ageTexts: AgeTexts
     var diagnostics: [Diagnostic] = []
 
-    init(fields: [Field: [(String, Int)]], attributes: [String: String], row: Row, place: CellPlace, headerNames: [Int: String],
+    init(fields: [Field: [(String, Int)]], fieldColumns: [Int], attributes: [String: String], row: Row, place: CellPlace, headerNames: [Int: String],
          headerFields: [Int: Field], ageTexts: AgeTexts) {
         self.fields = fields
+        self.fieldColumns = fieldColumns
         self.attributes = attributes
         self.row = row
         self.mapping = RowMappingView(place: place, names: headerNames, fields: headerFields)
