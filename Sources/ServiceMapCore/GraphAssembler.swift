@@ -131,7 +131,11 @@ private struct Run {
     }
 
     mutating func indexService(_ id: ServiceID, name: String) {
-        let key = Slug.make(name)
+        indexService(id, nameKey: Slug.make(name))
+    }
+
+    /// Indexes a service by its name's key (`Slug.make(name)`).
+    mutating func indexService(_ id: ServiceID, nameKey key: String) {
         if serviceNameKeys[id] == nil { serviceNameKeys[id] = key }
         guard let first = serviceByNameKey[key] else {
             serviceByNameKey[key] = id
@@ -360,8 +364,10 @@ private struct Run {
         // ids hold "--", which slugging would collapse into a different id.
         // A canonical id (lowercase letters, digits and dashes) is also used as it is, so a
         // derived id written back by an export or an HSDS feed comes home unchanged.
+        // The name's key is worked out once, for the id and for the index of names.
+        let nameKey = Slug.make(service.name)
         service.id = draft.id.map { graph.services[ServiceID($0)] != nil || ServiceID.isCanonical($0) ? ServiceID($0) : ServiceID(Slug.make($0)) }
-            ?? ServiceID.derived(name: service.name, area: areas.first)
+            ?? ServiceID.derived(nameKey: nameKey, area: areas.first)
         if let orgRef = draft.organisation {
             service.organisation = resolveOrganisation(orgRef, sector: service.sector)
         }
@@ -376,7 +382,7 @@ private struct Run {
             for id in resolveLevels(ref, areas: areas) where !levels.contains(id) { levels.append(id) }
         }
         service.levels = levels
-        merge(service, draft: draft)
+        merge(service, draft: draft, nameKey: nameKey)
         addImpliedRoutes(draft, readFrom: readFrom, to: service.id, areas: areas)
     }
 
@@ -406,10 +412,11 @@ private struct Run {
         }
     }
 
-    mutating func merge(_ service: Service, draft: ServiceDraft) {
+    /// Adds `service`, or merges it into the one of the same id; `nameKey` is its name's key.
+    mutating func merge(_ service: Service, draft: ServiceDraft, nameKey: String) {
         guard var existing = graph.services[service.id] else {
             graph.services[service.id] = service
-            indexService(service.id, name: service.name)
+            indexService(service.id, nameKey: nameKey)
             return
         }
         let location = draft.nameLocation
@@ -417,7 +424,7 @@ private struct Run {
             update(existing, with: service, location: location)
             return
         }
-        if draft.id != nil, serviceNameKeys[service.id] != Slug.make(service.name) {
+        if draft.id != nil, serviceNameKeys[service.id] != nameKey {
             report(.error(.duplicateIdentifier,
                 "service id '\(service.id)' is already used by '\(existing.name)' (\(existing.sources.locations.first.map(\.description) ?? "earlier"))",
                 at: location))
@@ -459,7 +466,7 @@ private struct Run {
         existing.attributes.merge(service.attributes) { old, _ in old }
         existing.sources = existing.sources.merged(with: service.sources)
         graph.services[service.id] = existing
-        indexService(service.id, name: service.name)
+        indexService(service.id, nameKey: nameKey)
     }
 
     /// A merge import's record of a stored service (matched by id): every value the file gives

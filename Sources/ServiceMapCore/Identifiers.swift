@@ -36,8 +36,13 @@ public struct ServiceID: StringIdentifier {
     }
 
     public static func derived(name: String, area: AreaCode?) -> ServiceID {
-        guard let area else { return ServiceID(Slug.make(name)) }
-        return ServiceID(Slug.make(name) + "--" + area.rawValue)
+        derived(nameKey: Slug.make(name), area: area)
+    }
+
+    /// The same, from the name's slug (`Slug.make(name)`) where the caller has it already.
+    public static func derived(nameKey: String, area: AreaCode?) -> ServiceID {
+        guard let area else { return ServiceID(nameKey) }
+        return ServiceID(nameKey + "--" + area.rawValue)
     }
 }
 

@@ -53,6 +53,19 @@ struct GraphAssemblerTests {
         #expect(d?.location?.description == "Data/services.xlsx:Services!E14")
     }
 
+    /// The rules check services in two halves and routes beside them, on both cores: what they
+    /// find must come out as one pass would give it, services by id and then routes.
+    @Test func rulesReportInOnePassesOrder() {
+        var f = fragment()
+        f.services = (1...7).map { service("Group \($0)", row: $0 + 1, ages: AgeRange(minMonths: 60, maxMonths: 12)) }
+        var (graph, _) = assemble(f)
+        graph.insert(ReferralRoute(from: .role(.gp), to: "nowhere", mode: .professional, kind: .referral,
+                                   sources: Sources(at(2, 1, sheet: "Routes"))))
+        let found = GraphRules.check(graph).filter { $0.code == .reversedAgeRange || $0.code == .unknownService }
+        #expect(found.map { $0.location?.description ?? "" } == (1...7).map { "Data/services.xlsx:Services!E\($0 + 1)" }
+            + ["Data/services.xlsx:Routes!A2"])
+    }
+
     @Test func levelsResolveByNumberRangeNameAndRing() {
         var f = fragment()
         f.services = [
