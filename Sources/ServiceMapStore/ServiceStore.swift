@@ -153,22 +153,47 @@ public final class ServiceStore: Sendable {
             diagnostic.bind(d.location?.description); diagnostic.bind(d.message)
             try diagnostic.run(db)
         }
-        // Each change is written as the diff finds it, not gathered first.
+        // The changes are worked out on another core, a few batches ahead, and written here as
+        // they come: never all held at once (a first import of 100,000 services is 150,000).
         var summary = RunSummary(runID: runID)
         var change = try RawStatement(db, "INSERT INTO recordChange (runId, entity, entityId, change, name, fields) VALUES (?, ?, ?, ?, ?, ?)")
-        try GraphDiff.forEachChange(from: old, to: graph) { c in
-            change.bind(Int(runID)); change.bind(c.entity); change.bind(c.id); change.bind(c.kind.rawValue); change.bind(c.name)
-            change.bind(JSONColumn.encode(c.fields))
-            try change.run(db)
-            guard c.entity == "service" else { return }
-            switch c.kind {
-            case .added: summary.servicesAdded += 1
-            case .changed: summary.servicesChanged += 1
-            case .removed: summary.servicesRemoved += 1
+        let (serviceIDs, written) = ParallelMap.both({ graph.sortedServiceIDs }) {
+            Result {
+                try ReadAhead.run(ahead: 4, produce: { (handOver: ([EncodedChange]) throws -> Void) in
+                    var batch: [EncodedChange] = []
+                    try GraphDiff.forEachChange(from: old, to: graph) { c in
+                        batch.append(EncodedChange(change: c, fields: JSONColumn.encode(c.fields)))
+                        if batch.count == 512 {
+                            try handOver(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    if !batch.isEmpty { try handOver(batch) }
+                }, consume: { batch in
+                    for e in batch {
+                        let c = e.change
+                        change.bind(Int(runID)); change.bind(c.entity); change.bind(c.id); change.bind(c.kind.rawValue); change.bind(c.name)
+                        change.bind(e.fields)
+                        try change.run(db)
+                        guard c.entity == "service" else { continue }
+                        switch c.kind {
+                        case .added: summary.servicesAdded += 1
+                        case .changed: summary.servicesChanged += 1
+                        case .removed: summary.servicesRemoved += 1
+                        }
+                    }
+                })
             }
         }
-        try Self.insertGraph(graph, db)
+        try written.get()
+        try Self.insertGraph(graph, serviceIDs: serviceIDs, db)
         return summary
+    }
+
+    /// A change with its fields' JSON, encoded where the change was found.
+    private struct EncodedChange: Sendable {
+        var change: RecordChange
+        var fields: String
     }
 
     public struct StoredFile: Sendable {
@@ -211,7 +236,8 @@ public final class ServiceStore: Sendable {
     /// Writes every record with prepared statements, one per table, reused for every row and bound
     /// through SQLite's C interface (see `RawStatement`): a 100,000-service directory is about a
     /// million rows.
-    static func insertGraph(_ graph: ServiceGraph, _ db: Database) throws {
+    /// `ids` are the graph's service ids, sorted (`sortedServiceIDs`).
+    static func insertGraph(_ graph: ServiceGraph, serviceIDs ids: [ServiceID], _ db: Database) throws {
         var area = try RawStatement(db, "INSERT INTO area (code, name, kind, parentCode, sources) VALUES (?, ?, ?, ?, ?)")
         for a in graph.sortedAreas {
             area.bind(a.code.rawValue); area.bind(a.name); area.bind(a.kind.rawValue); area.bind(a.parent?.rawValue)
@@ -244,7 +270,6 @@ public final class ServiceStore: Sendable {
         // Sorted ids, each service looked up: a sorted copy of 100,000 services was tens of MB.
         // The services' JSON columns and search keywords (most of the Swift side of writing them)
         // are encoded a run ahead, on another core, while SQLite writes the run before.
-        let ids = graph.sortedServiceIDs
         let run = 2048
         @Sendable func encoded(_ range: Range<Int>) -> [EncodedService] {
             ids[range].map { EncodedService(graph.services[$0]!, graph, categoryWords: words) }

@@ -1,14 +1,15 @@
 import Foundation
 
 /// Runs a producer on a thread of its own, a few items ahead of the consumer on this one: a large
-/// part is inflated on one core while the other parses what it has already given.
+/// zip part is inflated on one core while the other parses what it has already given; a run's
+/// changes are worked out on one while the other writes them.
 ///
 /// To the caller it is as if the producer called `consume` itself: items arrive in order, and a
 /// producer's error is thrown after the items it made before it. If `consume` throws, the
 /// producer is stopped (its next hand-over throws) and that error is thrown. Nothing the producer
 /// uses is touched by it once `run` returns.
-enum ReadAhead {
-    static func run<Item: Sendable>(
+public enum ReadAhead {
+    public static func run<Item: Sendable>(
         ahead: Int, produce: @escaping @Sendable (_ handOver: (Item) throws -> Void) throws -> Void,
         consume: (Item) throws -> Void
     ) throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ServiceMapImport
+import ServiceMapCore
 
 /// `ReadAhead` must look to its caller exactly like a producer calling the consumer itself.
 @Suite("Reading ahead on another thread")
