@@ -96,13 +96,13 @@ struct SheetMapping {
     /// (every row of a tidy sheet): a list of a dozen or more fields per record is most of a
     /// large import's provenance.
     private mutating func sharedFieldLocations(_ c: RowContext) -> FieldLocations {
-        if c.fieldColumns == layoutColumns, !layoutColumns.isEmpty {
+        if c.fields.columns == layoutColumns, !layoutColumns.isEmpty {
             let place = location(c.row, nil)
             if let same = FieldLocations(columnsOf: layout, file: place.file, sheet: place.sheet, row: place.row) { return same }
         }
         let fields = c.fieldLocations.sharingColumns(with: layout)
         layout = fields
-        layoutColumns = c.fieldColumns
+        layoutColumns = c.fields.columns
         return fields
     }
 
@@ -190,14 +190,9 @@ struct SheetMapping {
     static let repeatableFields: Set<Field> = [.area, .council, .healthBoard, .locality, .categories, .levels, .eligibility,
                                                .exclusions, .languages, .referredBy, .source, .notes, .description]
 
-    /// A row's values by field, with the column each came from, and those columns in order.
-    /// Error cells are reported here.
-    private mutating func values(of row: Row, header: Header)
-        -> (fields: [Field: [(String, Int)]], columns: [Int], attributes: [String: String])
-    {
-        var fields: [Field: [(String, Int)]] = Dictionary(minimumCapacity: header.fields.count)
-        var columns: [Int] = []
-        columns.reserveCapacity(header.fields.count)
+    /// A row's values by field, with the column each came from. Error cells are reported here.
+    private mutating func values(of row: Row, header: Header) -> (fields: FieldValues, attributes: [String: String]) {
+        var fields = FieldValues(capacity: header.fields.count)
         var attributes: [String: String] = [:]
         for cell in row.cells {
             if case .error(let code) = cell.value {
@@ -209,8 +204,7 @@ struct SheetMapping {
             guard let text = cell.value.text?.trimmed, !text.isEmpty,
                   !header.ignored.contains(cell.column) else { continue }
             if let field = header.fields[cell.column] {
-                fields[field, default: []].append((text, cell.column))
-                columns.append(cell.column)
+                fields.append(field, text, column: cell.column)
             } else if let name = header.attributes[cell.column] {
                 attributes[name] = text
             } else {
@@ -218,7 +212,7 @@ struct SheetMapping {
             }
         }
         // Dates stay dates: keep the cell's own value for the verified-date column.
-        return (fields, columns, attributes)
+        return (fields, attributes)
     }
 
     private mutating func mapRow(_ row: Row) {
@@ -234,11 +228,11 @@ struct SheetMapping {
                     at: location(row, nil)))
             }
         }
-        let (fields, fieldColumns, attributes) = values(of: row, header: header)
+        let (fields, attributes) = values(of: row, header: header)
         if fields.isEmpty && attributes.isEmpty { return }
         // Section labels ("Perinatal services", "South Glasgow") inside the table: one cell, nothing else.
         if row.nonBlankCount == 1 && header.fields.count + header.attributes.count >= 3 {
-            let onlyField = fields.keys.first
+            let onlyField = fields.firstField
             if onlyField == nil || onlyField == .name || onlyField == .id || onlyField == .from || onlyField == .code {
                 return
             }
@@ -247,7 +241,7 @@ struct SheetMapping {
         if row.cells.allSatisfy({ cell in header.names[cell.column].map { ColumnMapping.normalise($0) == ColumnMapping.normalise(cell.value.text ?? "") } ?? false }) {
             return
         }
-        var context = RowContext(fields: fields, fieldColumns: fieldColumns, attributes: attributes, row: row, place: place, headerNames: header.names,
+        var context = RowContext(fields: fields, attributes: attributes, row: row, place: place, headerNames: header.names,
                                  headerFields: header.fields, ageTexts: ageTexts)
         switch header.kind {
         case .services: mapService(&context, row: row)
@@ -464,20 +458,62 @@ struct CellPlace {
 /// One row's values by field, with helpers that parse them and report at the right cell.
 /// It holds copies of small values only: holding the sheet's mapping state would share its
 /// growing arrays and make every append copy them.
+/// A row's values by field, each with its column, in the row's order. A row has a dozen or two,
+/// so fields are found by a scan: a dictionary of arrays per row (hashing every lookup, an array
+/// per field) was a fifth of mapping a large sheet.
+struct FieldValues {
+    private var fields: [Field] = []
+    private var texts: [String] = []
+    /// The columns the values were read from, in order: rows read from the same columns have
+    /// the same fields in the same places.
+    private(set) var columns: [Int] = []
+
+    init(capacity: Int) {
+        fields.reserveCapacity(capacity)
+        texts.reserveCapacity(capacity)
+        columns.reserveCapacity(capacity)
+    }
+
+    mutating func append(_ field: Field, _ text: String, column: Int) {
+        fields.append(field)
+        texts.append(text)
+        columns.append(column)
+    }
+
+    var isEmpty: Bool { fields.isEmpty }
+    var firstField: Field? { fields.first }
+
+    /// The field's first value.
+    func first(_ field: Field) -> (text: String, column: Int)? {
+        fields.firstIndex(of: field).map { (texts[$0], columns[$0]) }
+    }
+
+    /// All the field's values (a repeatable field can have several columns).
+    func all(_ field: Field) -> [(text: String, column: Int)] {
+        fields.indices.compactMap { fields[$0] == field ? (texts[$0], columns[$0]) : nil }
+    }
+
+    /// Each field that has a value, with its first value's column.
+    var firstColumns: [(field: Field, column: Int)] {
+        var seen: [(field: Field, column: Int)] = []
+        for (field, column) in zip(fields, columns) where !seen.contains(where: { $0.field == field }) {
+            seen.append((field, column))
+        }
+        return seen
+    }
+}
+
 struct RowContext {
-    let fields: [Field: [(String, Int)]]
-    /// The columns `fields` were read from, in the row's order.
-    let fieldColumns: [Int]
+    let fields: FieldValues
     let attributes: [String: String]
     let row: Row
     let mapping: RowMappingView
     let ageTexts: AgeTexts
     var diagnostics: [Diagnostic] = []
 
-    init(fields: [Field: [(String, Int)]], fieldColumns: [Int], attributes: [String: String], row: Row, place: CellPlace, headerNames: [Int: String],
+    init(fields: FieldValues, attributes: [String: String], row: Row, place: CellPlace, headerNames: [Int: String],
          headerFields: [Int: Field], ageTexts: AgeTexts) {
         self.fields = fields
-        self.fieldColumns = fieldColumns
         self.attributes = attributes
         self.row = row
         self.mapping = RowMappingView(place: place, names: headerNames, fields: headerFields)
@@ -485,17 +521,13 @@ struct RowContext {
     }
 
     func location(of field: Field) -> SourceLocation? {
-        fields[field]?.first.map { mapping.location(row, $0.1) }
+        fields.first(field).map { mapping.location(row, $0.column) }
     }
 
     /// Where each field's first value was, by provenance key. Min and max age share `ages`, which
     /// cites the first of their columns. In key order, so each is appended without a search.
     var fieldLocations: FieldLocations {
-        var firsts: [(key: String, column: Int)] = []
-        firsts.reserveCapacity(fields.count)
-        for (field, values) in fields {
-            if let first = values.first { firsts.append((Self.provenanceKey(field), first.1)) }
-        }
+        var firsts = fields.firstColumns.map { (key: Self.provenanceKey($0.field), column: $0.column) }
         firsts.sort { ($0.key, $0.column) < ($1.key, $1.column) }
         var result = FieldLocations()
         for (i, first) in firsts.enumerated() where i == 0 || firsts[i - 1].key != first.key {
@@ -514,26 +546,26 @@ struct RowContext {
     }
 
     func text(_ field: Field) -> String? {
-        guard let first = fields[field]?.first?.0, !ValueParsing.isEmptyWord(first) else { return nil }
+        guard let first = fields.first(field)?.text, !ValueParsing.isEmptyWord(first) else { return nil }
         return first
     }
 
     func all(_ field: Field) -> [String] {
-        (fields[field] ?? []).map(\.0).filter { !ValueParsing.isEmptyWord($0) }
+        fields.all(field).map(\.text).filter { !ValueParsing.isEmptyWord($0) }
     }
 
     func list(_ field: Field) -> [String] {
-        (fields[field] ?? []).flatMap { ValueParsing.list($0.0) }
+        fields.all(field).flatMap { ValueParsing.list($0.text) }
     }
 
     func reference(_ field: Field) -> TextReference? {
-        guard let (text, column) = fields[field]?.first, !ValueParsing.isEmptyWord(text) else { return nil }
+        guard let (text, column) = fields.first(field), !ValueParsing.isEmptyWord(text) else { return nil }
         return TextReference(text, at: mapping.location(row, column))
     }
 
     func references(_ field: Field) -> [TextReference] {
-        (fields[field] ?? []).flatMap { value in
-            ValueParsing.list(value.0).map { TextReference($0, at: mapping.location(row, value.1)) }
+        fields.all(field).flatMap { value in
+            ValueParsing.list(value.text).map { TextReference($0, at: mapping.location(row, value.column)) }
         }
     }
 
@@ -543,7 +575,7 @@ struct RowContext {
 
     /// A date from a date cell, or from text in ISO, UK or "1 March 2024" form.
     mutating func day(_ field: Field) -> Day? {
-        guard let (text, column) = fields[field]?.first else { return nil }
+        guard let (text, column) = fields.first(field) else { return nil }
         if ValueParsing.isEmptyWord(text) || text.lowercased().hasPrefix("never") || text.lowercased().hasPrefix("not verified") { return nil }
         var day: Day?
         if case .date(let d, _) = row[column] {
