@@ -72,11 +72,52 @@ public struct CategoryID: StringIdentifier {
 /// Makes URL- and file-safe identifiers from names: lowercase ASCII letters, digits and single dashes.
 public enum Slug {
     public static func make(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var pendingDash = false
         // Most names are plain ASCII: only fold accents ("Café" → "cafe") when there are any.
-        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return ascii(text) }
+        return scalars(text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil))
+    }
+
+    /// The slug of ASCII text, built byte by byte: the same as `scalars`, in a fraction of the
+    /// time (every row of a large import slugs its name more than once).
+    static func ascii(_ text: String) -> String {
+        // "&" becomes "-and": at most four bytes out for each byte in.
+        String(unsafeUninitializedCapacity: text.utf8.count * 4) { out in
+            var count = 0
+            var pendingDash = false
+            for byte in text.utf8 {
+                let isLower = (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
+                let isUpper = byte >= 65 && byte <= 90
+                if isLower || isUpper {
+                    if pendingDash && count > 0 {
+                        out[count] = UInt8(ascii: "-")
+                        count += 1
+                    }
+                    pendingDash = false
+                    out[count] = isUpper ? byte + 32 : byte
+                    count += 1
+                } else if byte == UInt8(ascii: "&") {
+                    if count > 0 {
+                        for b in "-and".utf8 {
+                            out[count] = b
+                            count += 1
+                        }
+                    }
+                    pendingDash = true
+                } else if byte == UInt8(ascii: "'") {
+                    continue  // "Children's" → "childrens", not "children-s"
+                } else {
+                    pendingDash = true
+                }
+            }
+            return count
+        }
+    }
+
+    /// The slug of (folded) text, scalar by scalar.
+    static func scalars(_ folded: String) -> String {
+        var out = ""
+        out.reserveCapacity(folded.utf8.count)
+        var pendingDash = false
         for scalar in folded.unicodeScalars {
             let v = scalar.value
             let isAlnum = (v >= 97 && v <= 122) || (v >= 48 && v <= 57)

@@ -57,6 +57,18 @@ struct IdentifierTests {
         #expect(Slug.make("NHS Greater Glasgow & Clyde") == "nhs-greater-glasgow-and-clyde")
         #expect(Slug.make("Café Crèche") == "cafe-creche")
         #expect(ServiceID.derived(name: "Bookbug", area: "nhs-fife").rawValue == "bookbug--nhs-fife")
+        #expect(Slug.make("&&a&&b&&") == "a-and-and-b-and-and")
+        #expect(Slug.make("") == "")
+    }
+
+    /// ASCII text is slugged byte by byte; it must give exactly what the scalar-by-scalar way does.
+    @Test func asciiSlugsAreTheScalarSlugs() {
+        let alphabet = Array("aZ09 -&'.,/_()!\t\n\"Mm")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(Slug.ascii(text) == Slug.scalars(text), "\(text.debugDescription)")
+        }
     }
 
     @Test func locationsPrintAsSpreadsheetCellsOrTextLines() {

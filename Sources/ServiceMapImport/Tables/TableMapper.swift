@@ -71,6 +71,8 @@ struct SheetMapping {
         var fields: [Int: Field]
         var attributes: [Int: String]
         var names: [Int: String]
+        /// `names` as `ColumnMapping.normalise` gives them, to spot the header repeated below.
+        var normalisedNames: [Int: String]
         var fieldCount: Int?
         var ignored: Set<Int>
     }
@@ -181,7 +183,7 @@ struct SheetMapping {
                 at: location(headerRow, nil)))
         }
         header = Header(kind: best.kind, row: headerRow.number, fields: fields, attributes: attributes, names: names,
-                        fieldCount: headerRow.fieldCount, ignored: ignored)
+                        normalisedNames: names.mapValues(ColumnMapping.normalise), fieldCount: headerRow.fieldCount, ignored: ignored)
         let rest = pending[(best.index + 1)...]
         pending = []
         for row in rest { mapRow(row) }
@@ -238,7 +240,7 @@ struct SheetMapping {
             }
         }
         // A header row repeated inside the table (after a page break) is skipped.
-        if row.cells.allSatisfy({ cell in header.names[cell.column].map { ColumnMapping.normalise($0) == ColumnMapping.normalise(cell.value.text ?? "") } ?? false }) {
+        if row.cells.allSatisfy({ cell in header.normalisedNames[cell.column].map { $0 == ColumnMapping.normalise(cell.value.text ?? "") } ?? false }) {
             return
         }
         var context = RowContext(fields: fields, attributes: attributes, row: row, place: place, headerNames: header.names,
