@@ -80,8 +80,11 @@ public enum Slug {
     /// The slug of ASCII text, built byte by byte: the same as `scalars`, in a fraction of the
     /// time (every row of a large import slugs its name more than once).
     static func ascii(_ text: String) -> String {
-        // "&" becomes "-and": at most four bytes out for each byte in.
-        String(unsafeUninitializedCapacity: text.utf8.count * 4) { out in
+        // Every byte gives at most one byte, but "&": "-and" and the dash before the next word,
+        // five. The String keeps the capacity asked for, and ids and name keys are kept by the
+        // hundred thousand, so it is asked for no more than that.
+        let ampersands = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }
+        return String(unsafeUninitializedCapacity: text.utf8.count + 4 * ampersands) { out in
             var count = 0
             var pendingDash = false
             for byte in text.utf8 {

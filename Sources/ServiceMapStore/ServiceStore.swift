@@ -26,19 +26,25 @@ public final class ServiceStore: Sendable {
     /// 276 MB twice, and a second of the import), while a rollback journal saves only pages that
     /// existed before the transaction, and a new file has almost none. A crash part-way leaves the
     /// new database empty, as the journal rolls it back.
+    ///
+    /// A new database is also given 16 KiB pages rather than SQLite's 4 KiB: a service's row is
+    /// about a kilobyte, and with four times fewer pages to fill, link and write, SQLite stored a
+    /// 100,000-service directory a fifth quicker (1.26-1.29 s against 1.54-1.60 s of its own time).
     public static func forImport(path: String) throws -> ServiceStore {
         if FileManager.default.fileExists(atPath: path) { return try ServiceStore(path: path) }
         _ = Self.tuneSQLite
         // FULL: outside WAL mode, NORMAL could leave a database damaged by a power cut; the import
         // is one transaction, so FULL costs one more sync.
-        let queue = try DatabaseQueue(path: path, configuration: Self.configuration(synchronous: "FULL"))
+        let queue = try DatabaseQueue(path: path, configuration: Self.configuration(synchronous: "FULL", pageSize: 16384))
         return try ServiceStore(writer: queue, switchesToWALWhenWritten: true)
     }
 
-    private static func configuration(synchronous: String) -> Configuration {
+    /// `pageSize` applies to a database that has no tables yet; SQLite ignores it for others.
+    private static func configuration(synchronous: String, pageSize: Int? = nil) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
+            if let pageSize { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
             // 16 MiB of page cache: a 100,000-service import writes in key order, so a larger cache
             // saved no time (measured with 64 MiB) and only added to the import's peak memory.
             try db.execute(sql: "PRAGMA cache_size = \(ServiceStore.cacheSize)")

@@ -58,6 +58,7 @@ struct IdentifierTests {
         #expect(Slug.make("Café Crèche") == "cafe-creche")
         #expect(ServiceID.derived(name: "Bookbug", area: "nhs-fife").rawValue == "bookbug--nhs-fife")
         #expect(Slug.make("&&a&&b&&") == "a-and-and-b-and-and")
+        #expect(Slug.make("a&b&c") == "a-and-b-and-c")
         #expect(Slug.make("") == "")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 @testable import ServiceMapCore
@@ -37,6 +38,8 @@ struct StoreTests {
         defer { removeDatabase(path) }
         let store = try ServiceStore.forImport(path: path)
         #expect(try store.journalMode == "delete")
+        // With pages of 16 KiB, not SQLite's 4 KiB: a service's row is about a kilobyte.
+        #expect(try store.writer.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 16384)
         var broken = graph
         broken.services["zzz-last"] = Service(id: "zzz-last", name: "Broken", ages: AgeRange(minMonths: 60, maxMonths: 12))
         #expect(throws: (any Error).self) { try store.apply(broken) }
