@@ -159,40 +159,45 @@ public final class ServiceStore: Sendable {
             diagnostic.bind(d.location?.description); diagnostic.bind(d.message)
             try diagnostic.run(db)
         }
-        // The changes are worked out on another core, a few batches ahead, and written here as
-        // they come: never all held at once (a first import of 100,000 services is 150,000).
+        // The services' ids are sorted on another core while the changes are written.
+        let (serviceIDs, written) = ParallelMap.both({ graph.sortedServiceIDs }) {
+            Result { try Self.writeChanges(from: old, to: graph, runID: runID, db) }
+        }
+        let summary = try written.get()
+        try Self.insertGraph(graph, serviceIDs: serviceIDs, db)
+        return summary
+    }
+
+    /// Records the run's changes from `old` to `graph`. They are worked out on another core, a
+    /// few batches ahead, and written here as they come: never all held at once (a first import
+    /// of 100,000 services is 150,000).
+    private static func writeChanges(from old: ServiceGraph, to graph: ServiceGraph, runID: Int64, _ db: Database) throws -> RunSummary {
         var summary = RunSummary(runID: runID)
         var change = try RawStatement(db, "INSERT INTO recordChange (runId, entity, entityId, change, name, fields) VALUES (?, ?, ?, ?, ?, ?)")
-        let (serviceIDs, written) = ParallelMap.both({ graph.sortedServiceIDs }) {
-            Result {
-                try ReadAhead.run(ahead: 4, produce: { (handOver: ([EncodedChange]) throws -> Void) in
-                    var batch: [EncodedChange] = []
-                    try GraphDiff.forEachChange(from: old, to: graph) { c in
-                        batch.append(EncodedChange(change: c, fields: JSONColumn.encode(c.fields)))
-                        if batch.count == 512 {
-                            try handOver(batch)
-                            batch.removeAll(keepingCapacity: true)
-                        }
-                    }
-                    if !batch.isEmpty { try handOver(batch) }
-                }, consume: { batch in
-                    for e in batch {
-                        let c = e.change
-                        change.bind(Int(runID)); change.bind(c.entity); change.bind(c.id); change.bind(c.kind.rawValue); change.bind(c.name)
-                        change.bind(e.fields)
-                        try change.run(db)
-                        guard c.entity == "service" else { continue }
-                        switch c.kind {
-                        case .added: summary.servicesAdded += 1
-                        case .changed: summary.servicesChanged += 1
-                        case .removed: summary.servicesRemoved += 1
-                        }
-                    }
-                })
+        try ReadAhead.run(ahead: 4, produce: { (handOver: ([EncodedChange]) throws -> Void) in
+            var batch: [EncodedChange] = []
+            try GraphDiff.forEachChange(from: old, to: graph) { c in
+                batch.append(EncodedChange(change: c, fields: JSONColumn.encode(c.fields)))
+                if batch.count == 512 {
+                    try handOver(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
-        }
-        try written.get()
-        try Self.insertGraph(graph, serviceIDs: serviceIDs, db)
+            if !batch.isEmpty { try handOver(batch) }
+        }, consume: { batch in
+            for e in batch {
+                let c = e.change
+                change.bind(Int(runID)); change.bind(c.entity); change.bind(c.id); change.bind(c.kind.rawValue); change.bind(c.name)
+                change.bind(e.fields)
+                try change.run(db)
+                guard c.entity == "service" else { continue }
+                switch c.kind {
+                case .added: summary.servicesAdded += 1
+                case .changed: summary.servicesChanged += 1
+                case .removed: summary.servicesRemoved += 1
+                }
+            }
+        })
         return summary
     }
 
