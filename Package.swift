@@ -62,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "servicemap-bench",
-            dependencies: ["ServiceMapCore", "ServiceMapImport", "ServiceMapStore", "ServiceMapSite"],
+            dependencies: ["ServiceMapCore", "ServiceMapImport", "ServiceMapStore", "ServiceMapSite", "ServiceMapCLI"],
             path: "Benchmarks/servicemap-bench"
         ),
         .target(

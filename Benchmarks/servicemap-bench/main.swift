@@ -1,4 +1,5 @@
 import Foundation
+import ServiceMapCLI
 import ServiceMapCore
 import ServiceMapImport
 import ServiceMapSite
@@ -7,7 +8,7 @@ import ServiceMapStore
 // Release-build benchmarks. Figures are wall time and peak resident memory of this process.
 //
 //   swift run -c release servicemap-bench generate --rows 100000 --out /tmp/bench
-//   swift run -c release servicemap-bench import /tmp/bench/xlsx       (read, map, validate, store)
+//   swift run -c release servicemap-bench import /tmp/bench/xlsx       (read, map, validate, store: servicemap import)
 //   swift run -c release servicemap-bench load /tmp/bench/csv          (load the stored graph back)
 //
 // All generated data is synthetic and says so: file names, a title row and every description.
@@ -55,21 +56,27 @@ case "import":
     defer {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
     }
+    // Through `servicemap import`'s own pipeline and store, as the command runs it; each step is
+    // timed from the pipeline's progress reports.
+    let store = try ServiceStore.forImport(path: database)
     try measure("import \(path)") {
-        var result = measure("  read and map") { Importer().read([path]) }
-        var assembler = GraphAssembler()
-        assembler.add(result.fragment)
-        result.fragment = GraphFragment()
-        let (graph, diagnostics) = measure("  resolve and check") { assembler.assemble() }
-        let errors = diagnostics.filter { $0.severity == .error }
-        guard errors.isEmpty else {
+        var step: (name: String, start: DispatchTime, cpu: Double)?
+        func endStep() {
+            guard let step else { return }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - step.start.uptimeNanoseconds) / 1e9
+            print(String(format: "  %@: %.2f s wall, %.2f s CPU, peak %.0f MiB", step.name, seconds, cpuSeconds() - step.cpu, peakMemoryMiB()))
+        }
+        let outcome = try ImportPipeline(paths: [path]).run(into: store) { name in
+            endStep()
+            step = (name, DispatchTime.now(), cpuSeconds())
+        }
+        endStep()
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        guard outcome.applied else {
             for e in errors.prefix(5) { print(e) }
             throw ExitError.dataErrors(errors.count)
         }
-        let store = try ServiceStore(path: database)
-        try measure("  store") { try store.apply(graph, files: result.files.map { .init(path: $0.path, format: $0.format, sha256: $0.sha256, records: $0.records) },
-                        diagnostics: diagnostics) }
-        print("  \(graph.services.count) services, \(graph.routes.count) routes, \(diagnostics.count) diagnostics")
+        print("  \(outcome.graph.services.count) services, \(outcome.graph.routes.count) routes, \(outcome.diagnostics.count) diagnostics")
     }
 case "load":
     // Loading a stored directory back into memory, as the site build and its incremental rebuild
