@@ -131,7 +131,7 @@ enum XMLText {
 
     /// Whether `s` holds `byte`, searched with `memchr` in the String's own storage: every cell's
     /// text is searched, and stepping through `utf8` a byte at a time (or Foundation's `contains`,
-    /// through NSString) took a tenth of reading a large sheet.
+    /// through NSString) took a twentieth of reading a large sheet.
     static func containsByte(_ s: String, _ byte: UInt8) -> Bool {
         s.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false
