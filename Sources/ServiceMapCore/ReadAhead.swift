@@ -6,15 +6,16 @@ import Foundation
 ///
 /// To the caller it is as if the producer called `consume` itself: items arrive in order, and a
 /// producer's error is thrown after the items it made before it. If `consume` throws, the
-/// producer is stopped (its next hand-over throws) and that error is thrown. Nothing the producer
-/// uses is touched by it once `run` returns.
+/// producer is stopped (its next hand-over throws) and that error is thrown. Either way the
+/// producer has finished when `run` returns, so what it reads may be used again.
 public enum ReadAhead {
     public static func run<Item: Sendable>(
         ahead: Int, produce: @escaping @Sendable (_ handOver: (Item) throws -> Void) throws -> Void,
         consume: (Item) throws -> Void
     ) throws {
         let queue = HandOverQueue<Item>(capacity: ahead)
-        let producer = ProducerThread {
+        // The producer on a thread of its own, the consumer on this one.
+        let (produced, consumed) = ParallelMap.both({ () -> Error? in
             defer { queue.close() }
             do {
                 try produce { item in
@@ -26,18 +27,17 @@ public enum ReadAhead {
             } catch {
                 return error
             }
-        }
-        var consumed: Error?
-        while let item = queue.take() {
-            do {
-                try consume(item)
-            } catch {
-                consumed = error
-                queue.stop()
-                break
+        }) { () -> Error? in
+            while let item = queue.take() {
+                do {
+                    try consume(item)
+                } catch {
+                    queue.stop()
+                    return error
+                }
             }
+            return nil
         }
-        let produced = producer.wait()
         if let consumed { throw consumed }
         if let produced { throw produced }
     }
@@ -91,24 +91,5 @@ private final class HandOverQueue<Item>: @unchecked Sendable {
         items.removeAll()
         condition.broadcast()
         condition.unlock()
-    }
-}
-
-/// Work started on a thread of its own; `wait` returns its error, if any.
-private final class ProducerThread: @unchecked Sendable {
-    private var outcome: Error?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping @Sendable () -> Error?) {
-        let thread = Thread { [self] in
-            outcome = work()
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() -> Error? {
-        done.wait()
-        return outcome
     }
 }
